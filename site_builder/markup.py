@@ -1,0 +1,55 @@
+"""Contributor text to safe HTML: Markdown rendered, then sanitised with nh3 (ammonia).
+
+Markdown allows raw HTML, so the rendered result is untrusted until nh3 has removed
+scripts, event handlers, styles and non-http(s) links. Everything else a contributor
+writes (titles, summaries, names) is plain text and escaped by Jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+    "th": {"scope", "colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to sanitised HTML. Headings start at <h2>: the page title owns the <h1>."""
+    if not text.strip():
+        return Markup("")
+    html = markdown.markdown(
+        text,
+        extensions=["extra", "sane_lists", "smarty", "toc"],
+        extension_configs={"toc": {"baselevel": 2, "slugify": _heading_id}},
+        output_format="html",
+    )
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
+    )
+
+
+def _heading_id(value: str, separator: str) -> str:
+    from slugify import slugify
+
+    return "section-" + (slugify(value, separator=separator) or "untitled")
