@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import yaml
+from slugify import slugify
 
 from . import formats
 from .errors import Problem, Problems, SiteInvalid
@@ -66,7 +67,7 @@ def parse_yaml(path: str, text: str, problems: Problems, line_offset: int = 0, w
 def check_slug(path: str, slug: str, problems: Problems) -> bool:
     if re.fullmatch(formats.SLUG, slug):
         return True
-    suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-event"
+    suggestion = slugify(slug) or "my-event"
     problems.add(path, 1, 1, "slug", f"file name '{slug}' is not a valid slug; use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
     return False
 
