@@ -93,11 +93,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "new":
         from .scaffold import new_event
-        from .validate import validate_site
-        from .load import read_sources
 
-        config = validate_site(read_sources(root)).config
-        path = new_event(root, config, args.title, args.date, args.category)
+        path = new_event(root, pipeline.load_config(root), args.title, args.date, args.category)
         print(f"Wrote {display_path(path)}")
         print(f"Fill in the fields marked REQUIRED, then run: python build.py check")
         return 0

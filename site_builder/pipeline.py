@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Iterator
 
 from . import formats
-from .errors import Problem, SiteInvalid
-from .load import EVENTS_DIR, display_path, read_sources, read_static
-from .model import Site
+from .errors import Problem, Problems, SiteInvalid
+from .load import CONFIG_FILE, EVENTS_DIR, display_path, read_sources, read_static
+from .model import Site, SiteConfig
 from .render import OutputFiles, render_site
-from .validate import ParseCache, validate_site
+from .validate import ParseCache, read_config, validate_site
 from .write import check_output_folder, write_site
 
 
@@ -69,6 +69,18 @@ def build(root: Path, output: Path, base_url: str | None = None, cache: ParseCac
     with report.phase("write"):
         write_site(report.files, output)
     return report
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Only site.yaml: for commands such as `new` that must work while an event is unfinished."""
+    path = root / CONFIG_FILE
+    problems = Problems()
+    if not path.is_file():
+        problems.add(display_path(path), 1, 1, "", "site configuration file not found")
+    config = read_config(display_path(path), path.read_bytes(), problems) if not problems else None
+    if config is None:
+        raise SiteInvalid(problems.items)
+    return config
 
 
 def check(root: Path) -> BuildReport:

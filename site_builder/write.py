@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import UsageError
 
-SOURCE_MARKERS = ("site.yaml", "events", ".git", "pyproject.toml")
+SOURCE_MARKERS = ("site.yaml", ".git", "pyproject.toml", "build.py")
 
 
 def check_output_folder(output: Path, site_root: Path) -> None:
@@ -23,7 +23,7 @@ def check_output_folder(output: Path, site_root: Path) -> None:
     if output == site_root or output in site_root.parents:
         raise UsageError(f"output folder {output} contains the site itself; choose another folder")
     if output.is_dir() and any((output / marker).exists() for marker in SOURCE_MARKERS):
-        raise UsageError(f"output folder {output} looks like a source folder (it has site.yaml, events/ or .git); refusing to replace it")
+        raise UsageError(f"output folder {output} looks like a source folder (it has site.yaml, build.py or .git); refusing to replace it")
     if output.exists() and not output.is_dir():
         raise UsageError(f"output path {output} exists and is not a folder")
 

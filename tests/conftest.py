@@ -102,6 +102,7 @@ def real_site_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def copy_real_site(destination: Path) -> Path:
+    destination.mkdir(parents=True, exist_ok=True)
     for name in ("site.yaml", "events", "content"):
         source = REPO / name
         if source.is_dir():
