@@ -39,6 +39,7 @@ def timeline_rows(site: Site) -> list[dict[str, Any]]:
             "importance": event.importance,
             "kind": event.kind,
             "href": event.url,
+            "aria": f"{event.title}. {span_label(event.date, event.end_date, language)}. {category.label}.",
         })
     return rows
 
@@ -61,6 +62,7 @@ def timeline_chart(site: Site) -> alt.Chart:
             size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
             opacity=alt.condition(legend_filter, alt.value(0.9), alt.value(0.12)),
             href=alt.Href("href:N"),
+            description=alt.Description("aria:N"),
             tooltip=[
                 alt.Tooltip("title:N", title="Event"),
                 alt.Tooltip("when:N", title="Date"),
@@ -69,6 +71,7 @@ def timeline_chart(site: Site) -> alt.Chart:
         )
         .add_params(legend_filter, zoom)
         .properties(
+            name="event",
             width="container",
             height=LANE_HEIGHT * len(categories),
             description=f"Timeline of {len(site.events)} events; the same events are listed below the chart.",
