@@ -1,92 +1,200 @@
-"""The home page timeline: an Altair chart, compiled to Vega at build time.
+"""The home page timeline as Altair charts, compiled to Vega at build time.
 
-Readers get the compiled Vega spec and the Vega runtime only; the Vega-Lite compiler never
-leaves the build machine. Dates are plotted on a UTC scale and every date a reader sees
-(axis ticks aside) is a label computed here at its own precision, so no time zone can
-shift an event by a day.
+Two views: the main timeline (annotated landmarks, lanes by category, spans as bars, eras
+as bands, zoom and pan on time) framing the dense period, and an overview strip of the
+whole range, targets to 2045 included, whose brush sets the main view's window (the page
+script keeps brush and zoom in step). Readers get compiled Vega and the Vega runtime only.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from typing import Any
 
 import altair as alt
 import vl_convert
 
-from .dates import span_label
+from .chartdata import LABEL_ROW, LAYOUTS, SIZE_BY_IMPORTANCE, TimelineData, timeline_data
 from .model import Site
 
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-LANE_HEIGHT = 46
-SIZE_BY_IMPORTANCE = {1: 320, 2: 150, 3: 70}
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
+LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
+SHOWN = "indexof(shown, datum.category) >= 0"
 
 
-def timeline_rows(site: Site) -> list[dict[str, Any]]:
-    """One row per event: only what the chart draws or shows in its tooltip."""
-    language = site.config.language
-    rows = []
-    for event in site.events:
-        category = site.config.category(event.category)
-        rows.append({
-            "slug": event.slug,
-            "title": event.title,
-            "start": event.date.first_day.isoformat(),
-            "end": (event.end_date.last_day if event.end_date else event.date.first_day).isoformat(),
-            "when": span_label(event.date, event.end_date, language),
-            "category": category.label,
-            "importance": event.importance,
-            "kind": event.kind,
-            "href": event.url,
-            "aria": f"{event.title}. {span_label(event.date, event.end_date, language)}. {category.label}.",
-        })
-    return rows
+def utc(day: date | str) -> alt.DateTime:
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
 
 
-def timeline_chart(site: Site) -> alt.Chart:
-    categories = site.config.categories
-    labels = [category.label for category in categories]
-    legend_filter = alt.selection_point(name="category_filter", fields=["category"], bind="legend")
-    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
-    return (
-        alt.Chart(alt.Data(values=timeline_rows(site)))
-        .mark_point(filled=True, strokeWidth=1.5, cursor="pointer")
-        .encode(
-            x=alt.X("start:T", title=None, scale=alt.Scale(type="utc", nice=True),
-                    axis=alt.Axis(grid=True, gridDash=[2, 3], labelFlush=False, tickCount=8)),
-            y=alt.Y("category:N", title=None, sort=labels, scale=alt.Scale(domain=labels),
-                    axis=alt.Axis(labelLimit=160, domain=False, ticks=False, labelPadding=8)),
-            color=alt.Color("category:N", title="Category", scale=alt.Scale(domain=labels, range=[c.colour for c in categories]),
-                            legend=alt.Legend(orient="top", direction="horizontal", symbolType="circle", labelLimit=220)),
-            size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
-            opacity=alt.condition(legend_filter, alt.value(0.9), alt.value(0.12)),
-            href=alt.Href("href:N"),
-            description=alt.Description("aria:N"),
-            tooltip=[
-                alt.Tooltip("title:N", title="Event"),
-                alt.Tooltip("when:N", title="Date"),
-                alt.Tooltip("category:N", title="Category"),
-            ],
-        )
-        .add_params(legend_filter, zoom)
-        .properties(
-            name="event",
-            width="container",
-            height=LANE_HEIGHT * len(categories),
-            description=f"Timeline of {len(site.events)} events; the same events are listed below the chart.",
-        )
-        .configure(font=FONT, background="transparent")
-        .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, labelColor="#3d3d3d", gridColor="#dedede", domainColor="#9a9a9a")
-        .configure_legend(labelFontSize=12, titleFontSize=12, labelColor="#3d3d3d")
+def _x(window: tuple[date, date] | None, axis: alt.Axis | Any = alt.Undefined, field: str = "start") -> alt.X:
+    """The shared time scale; only one layer defines the axis (the others leave it unset)."""
+    scale = alt.Scale(type="utc", domain=[utc(window[0]), utc(window[1])]) if window else alt.Scale(type="utc")
+    return alt.X(f"{field}:T", title=None, scale=scale, axis=axis)
+
+
+def _pixels(height: int) -> alt.Scale:
+    return alt.Scale(domain=[0, height], range=[0, height], nice=False, zero=False)
+
+
+def _colours(site: Site) -> alt.Scale:
+    return alt.Scale(domain=[c.label for c in site.config.categories], range=[c.colour for c in site.config.categories])
+
+
+def _event_encodings(site: Site) -> dict[str, Any]:
+    return {
+        "href": alt.Href("href:N"),
+        "description": alt.Description("aria:N"),
+        "tooltip": [alt.Tooltip("title:N", title="Event"), alt.Tooltip("when:N", title="Date"), alt.Tooltip("category:N", title="Category")],
+        "opacity": alt.condition(SHOWN, alt.value(0.95), alt.value(0.12)),
+    }
+
+
+def main_view(site: Site, data: TimelineData, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
+    height = data.geometry.height
+    y = lambda field: alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)  # noqa: E731
+    events = alt.Data(values=data.events)
+    x_axis = alt.Axis(grid=True, gridColor="#ececec", tickCount=alt.expr("width < 500 ? 4 : 8"), labelFlush=True,
+                      domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=11, labelPadding=4)
+    window = data.window
+
+    eras = alt.Chart(alt.Data(values=data.eras), name="era_bands").mark_rect().encode(
+        x=_x(window, x_axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
+    era_labels = alt.Chart(alt.Data(values=data.eras), name="era_labels").mark_text(
+        align="left", baseline="alphabetic", dx=5, fontSize=11, fontStyle="italic", color=MUTED, clip=True
+    ).encode(x=_x(window), y=alt.value(14), text="label:N")
+    lane_rules = alt.Chart(alt.Data(values=data.lanes), name="lane_rules").mark_rule(color=RULE).encode(y=y("y_top"))
+    lane_labels = alt.Chart(alt.Data(values=data.lanes), name="lane_labels").mark_text(
+        align="left", baseline="alphabetic", fontSize=11, fontWeight="bold", dx=2
+    ).encode(x=alt.value(0), y=y("y_label"), text="label:N", fill=alt.Fill("colour:N", scale=None),
+             opacity=alt.condition("indexof(shown, datum.label) >= 0", alt.value(1), alt.value(0.35)))
+    today = alt.Chart(alt.Data(values=data.today), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], clip=True).encode(
+        x=_x(window, field="date"))
+    today_label = alt.Chart(alt.Data(values=data.today), name="today_label").mark_text(
+        align="right", dx=-4, fontSize=11, fontWeight="bold", color=INK, clip=True).encode(x=_x(window, field="date"), y=y("y"), text="label:N")
+
+    labelled = (alt.Chart(events).transform_filter("datum.label != null")
+                .transform_calculate(layout=LAYOUT)
+                .transform_calculate(row="[datum.row_0, datum.row_1, datum.row_2][datum.layout]",
+                                     align="[datum.align_0, datum.align_1, datum.align_2][datum.layout]")
+                .transform_filter("datum.row >= 0")
+                .transform_calculate(label_y=f"{data.geometry.band_bottom} - datum.row * {LABEL_ROW} - 5")
+                .transform_calculate(leader_start="datum.label_y + 4"))
+    leaders = labelled.mark_rule(color="#8c8c8c", strokeWidth=1).encode(
+        x=_x(window), y=y("leader_start"), y2="leader_end:Q",
+        opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name="event_leaders")
+    label_layers = [
+        labelled.transform_filter(f"datum.align == '{align}'").mark_text(
+            align=align, baseline="alphabetic", dx=4 if align == "left" else -4, fontWeight="bold", color=INK,
+            fontSize=alt.expr("width < 500 ? 11 : 12"), cursor="pointer",
+        ).encode(x=_x(window), y=y("label_y"), text="label:N", href="href:N", description="aria:N",
+                 opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name=f"event_labels_{align}")
+        for align in ("left", "right")
+    ]
+
+    colour = alt.Fill("category:N", scale=_colours(site), legend=None)  # the lane names are the legend
+    spans = alt.Chart(events, name="event_spans").transform_filter("datum.span").mark_rect(cornerRadius=3, cursor="pointer").encode(
+        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings(site))
+    points = alt.Chart(events, name="event_marks").transform_filter("!datum.span").mark_point(
+        filled=False, strokeWidth=2, cursor="pointer", shape="circle"
+    ).encode(
+        x=_x(window, x_axis),
+        y=y("y"),
+        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), colour),
+        stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
+        size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
+        **_event_encodings(site),
     )
+    shown = alt.param(name="shown", value=[c.label for c in site.config.categories])
+    params: list[Any] = [shown]
+    if interactive:
+        params.append(alt.selection_interval(name="zoom", bind="scales", encodings=["x"]))
+    points = points.add_params(*params)
+
+    layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
+    return alt.layer(*layers).properties(
+        width=width, height=height,
+        description=f"Timeline of {len(site.events)} events by category; every event is also listed below the chart.",
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None)
 
 
-def compile_timeline(site: Site) -> dict[str, Any]:
-    """Vega-Lite to Vega on the build machine (a few milliseconds with vl-convert)."""
-    spec = timeline_chart(site).to_dict(validate=False)
-    return vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
+def overview(site: Site, data: TimelineData) -> alt.LayerChart:
+    events = alt.Data(values=data.events)
+    axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
+                    domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
+    brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},
+                                   mark=alt.BrushConfig(fill=INK, fillOpacity=0.07, stroke=INK, strokeOpacity=0.8))
+    eras = alt.Chart(alt.Data(values=data.eras), name="overview_eras").mark_rect().encode(
+        x=_x(None, axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
+    today = alt.Chart(alt.Data(values=data.today), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3]).encode(x=_x(None, field="date"))
+    today_label = alt.Chart(alt.Data(values=data.today), name="overview_today_label").mark_text(
+        align="left", dx=3, dy=-12, fontSize=10, fontWeight="bold", color=INK).encode(x=_x(None, field="date"), y=alt.value(10), text="label:N")
+    marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle").encode(
+        x=_x(None, axis),
+        y=alt.value(28),
+        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), alt.Fill("category:N", scale=_colours(site), legend=None)),
+        stroke=alt.Color("category:N", scale=_colours(site), legend=None),
+        opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
+    ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
+    return alt.layer(eras, today, today_label, marks).properties(
+        width="container", height=44, description="Overview of the whole period; drag to choose the period shown in the timeline above.",
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None)
+
+
+def compile_chart(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """Vega-Lite to Vega on the build machine (milliseconds with vl-convert once warm)."""
+    return vl_convert.vegalite_to_vega(chart.to_dict(validate=False), vl_version=VEGA_LITE_VERSION)
+
+
+def _named_marks(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    found = []
+    for mark in spec.get("marks", []):
+        if mark.get("name") == name:
+            found.append(mark)
+        found.extend(_named_marks(mark, name))
+    return found
+
+
+def finish_main(spec: dict[str, Any]) -> dict[str, Any]:
+    """What Vega-Lite cannot say: era labels cut to their band; lane names (the chart's
+    legend) that receive clicks, which the page script turns into the category filter."""
+    for mark in _named_marks(spec, "era_labels_marks"):
+        mark["encode"]["update"]["limit"] = {"signal": "max(0, scale('x', datum.end) - max(0, scale('x', datum.start)) - 10)"}
+        mark["encode"]["update"]["x"] = {"signal": "max(0, scale('x', datum.start))"}
+    for mark in _named_marks(spec, "lane_labels_marks"):
+        mark["interactive"] = True
+        mark["encode"]["update"]["cursor"] = {"value": "pointer"}
+    return spec
+
+
+def timeline_specs(site: Site, today: date) -> tuple[dict[str, Any], dict[str, Any], TimelineData]:
+    data = timeline_data(site, today)
+    return finish_main(compile_chart(main_view(site, data))), compile_chart(overview(site, data)), data
+
+
+def static_svg(site: Site, today: date) -> str:
+    """The timeline as a still image for readers without JavaScript (no links, inline data)."""
+    data = timeline_data(site, today)
+    spec = main_view(site, data, interactive=False, width=960).to_dict(validate=False)
+    for layer in spec.get("layer", []):
+        layer.get("encoding", {}).pop("href", None)
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
+    return _renumber_clip_ids(svg)
+
+
+def _renumber_clip_ids(svg: str) -> str:
+    """vl-convert numbers clip paths with a counter that lives as long as the process; number
+    them per image instead, so the same chart always gives the same bytes."""
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        return numbers.setdefault(match.group(1), f"clip{len(numbers) + 1}")
+
+    return re.sub(r"\b(clip\d+)\b", renumber, svg)
 
 
 def script_json(value: Any) -> str:

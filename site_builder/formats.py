@@ -46,6 +46,7 @@ def event_record(category_keys: tuple[str, ...]) -> Record:
         check=_end_not_before_start,
         fields=(
             Field("title", Text(max_length=160), required=True, description="Headline of the event, sentence case"),
+            Field("label", Text(max_length=28), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
             Field("date", DateKind(), required=True, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
             Field("end_date", DateKind(), description="For spans: when it ended (not before date)"),
             Field("category", Choice(category_keys, "category"), required=True, description="One of the categories in site.yaml"),

@@ -92,6 +92,7 @@ class Event:
     summary: str
     sources: tuple[Source, ...]
     end_date: PartialDate | None = None
+    label: str | None = None
     kind: EventKind = "event"
     importance: int = 2
     body: str = ""
@@ -109,6 +110,13 @@ class Event:
     @property
     def url(self) -> str:
         return f"events/{self.slug}/"
+
+    @property
+    def chart_label(self) -> str:
+        """What the chart writes beside a landmark: the short label, else the title, shortened."""
+        if self.label:
+            return self.label
+        return self.title if len(self.title) <= 28 else self.title[:27].rstrip() + "…"
 
 
 @dataclass(frozen=True)

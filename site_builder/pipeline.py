@@ -18,6 +18,7 @@ from . import formats
 from .errors import Problem, Problems, SiteInvalid
 from .load import CONFIG_FILE, EVENTS_DIR, display_path, read_sources, read_static
 from .model import Site, SiteConfig
+from .chartdata import build_date
 from .render import OutputFiles, render_site
 from .validate import ParseCache, read_config, validate_site
 from .write import check_output_folder, write_site
@@ -65,7 +66,7 @@ def build(root: Path, output: Path, base_url: str | None = None, cache: ParseCac
     check_output_folder(output, root)
     site = load_and_validate(root, report, cache, base_url)
     with report.phase("render"):
-        report.files = render_site(site, read_static(root))
+        report.files = render_site(site, read_static(root), build_date())
     with report.phase("write"):
         write_site(report.files, output)
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -109,7 +110,7 @@ def neighbours(site: Site) -> dict[str, Neighbours]:
     }
 
 
-def render_site(site: Site, static_files: OutputFiles) -> OutputFiles:
+def render_site(site: Site, static_files: OutputFiles, today: date) -> OutputFiles:
     """Every page of the site, plus the static files, as bytes keyed by output path."""
     context = RenderContext(
         site=site,
@@ -118,18 +119,33 @@ def render_site(site: Site, static_files: OutputFiles) -> OutputFiles:
         fingerprints={name: hashlib.sha256(data).hexdigest()[:10] for name, data in static_files.items()},
     )
     files: OutputFiles = dict(static_files)
+    files.update(render_home(context, today))
     files.update(render_pages(context, site.events, neighbours(site)))
     return files
 
 
-def render_pages(context: RenderContext, events: Iterable[Event], links: dict[str, Neighbours]) -> OutputFiles:
+def render_home(context: RenderContext, today: date) -> OutputFiles:
+    """The home page and its still image: the only output that depends on every event."""
     site = context.site
-    files: OutputFiles = {}
-    files["index.html"] = context.page(
+    main, overview, data = charts.timeline_specs(site, today)
+    svg = charts.static_svg(site, today).encode("utf-8")
+    context.fingerprints["timeline.svg"] = hashlib.sha256(svg).hexdigest()[:10]
+    home = context.page(
         "index.html", "",
         events=site.events,
-        timeline_json=charts.script_json(charts.compile_timeline(site)),
+        timeline_json=charts.script_json(main),
+        overview_json=charts.script_json(overview),
+        chart_height=data.geometry.height,
+        window=[day.isoformat() for day in data.window],
+        svg_version=context.fingerprints["timeline.svg"],
     )
+    return {"index.html": home, "timeline.svg": svg}
+
+
+def render_pages(context: RenderContext, events: Iterable[Event], links: dict[str, Neighbours]) -> OutputFiles:
+    """Event, category and content pages, the 404 page, sitemap and robots.txt."""
+    site = context.site
+    files: OutputFiles = {}
     for event in events:
         files[f"{event.url}index.html"] = context.page(
             "event.html", event.url,

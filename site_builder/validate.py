@@ -89,6 +89,7 @@ def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: 
         title=values["title"],
         date=values["date"],
         end_date=values["end_date"],
+        label=values["label"],
         category=values["category"],
         kind=values["kind"],
         importance=values["importance"],

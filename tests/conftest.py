@@ -6,9 +6,11 @@ import shutil
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
+from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, http_server, require_chromium
 from site_builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,12 +95,53 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
     return run
 
 
+BUILD_DATE_EPOCH = "1763856000"  # 2025-11-23: a fixed 'today' so chart output is reproducible
+
+
 @pytest.fixture(scope="session")
 def real_site_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own site, built once for all tests that only read the output."""
     output = tmp_path_factory.mktemp("real") / "output"
-    assert main(["build", "--site", str(REPO), "--output", str(output)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
+        assert main(["build", "--site", str(REPO), "--output", str(output)]) == 0
     return output
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright; skipped without it, except in CI where it fails."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site_output: Path) -> Iterator[str]:
+    with http_server(real_site_output) as url:
+        yield url
+
+
+def open_page(browser, origin: str, **context_options):  # type: ignore[no-untyped-def]
+    """A fresh browser context and page that records console errors and foreign requests."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+    page = context.new_page()
+    page.watch = PageWatch(origin=origin.rstrip("/"))
+    page.watch.attach(page)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, site_url: str):  # type: ignore[no-untyped-def]
+    context, page = open_page(browser, site_url)
+    yield page
+    context.close()
+    assert page.watch.errors == [], "console errors"
+    assert page.watch.foreign_requests == [], "requests left the local origin"
 
 
 def copy_real_site(destination: Path) -> Path:

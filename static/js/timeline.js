@@ -1,46 +1,150 @@
-/* Renders the compiled Vega timeline (its spec is inlined in the page) with the shared
-   Vega runtime. The list below the chart works without this script. */
+/* The home page timeline: renders the two compiled Vega views (their specs are inlined in
+   the page) with the shared Vega runtime, keeps the overview brush and the main view's zoom
+   in step, and drives the category filter from the legend, the checkboxes and the URL.
+   Without this script the page still lists every event. */
 (function () {
   "use strict";
-  var container = document.getElementById("timeline");
-  var specElement = container && document.getElementById(container.getAttribute("data-spec"));
-  if (!container || !specElement || !window.vega) { return; }
+  var vega = window.vega;
+  var mainEl = document.getElementById("timeline");
+  var overviewEl = document.getElementById("timeline-overview");
+  if (!vega || !mainEl || !overviewEl) { return; }
 
-  /* A small tooltip drawn with textContent only: no contributor text is parsed as HTML. */
+  var DAY = 86400000;
+  var defaultWindow = mainEl.getAttribute("data-window").split(",").map(function (d) { return Date.parse(d + "T00:00:00Z"); });
+  var filter = document.getElementById("category-filter");
+  var boxes = Array.prototype.slice.call(filter.querySelectorAll("input[type=checkbox]"));
+  var keys = boxes.map(function (box) { return box.value; });
+  var labelOf = {}, keyOf = {};
+  boxes.forEach(function (box) { labelOf[box.value] = box.getAttribute("data-label"); keyOf[box.getAttribute("data-label")] = box.value; });
+  var status = document.getElementById("filter-status");
+  var items = Array.prototype.slice.call(document.querySelectorAll(".all-events .event-item"));
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".all-events .year-group"));
+
+  /* Tooltip built with textContent only: contributor text is never parsed as HTML. */
   function makeTooltip() {
     var box = document.createElement("div");
     box.className = "chart-tooltip";
-    box.setAttribute("role", "tooltip");
     box.id = "timeline-tooltip";
+    box.setAttribute("role", "tooltip");
     box.hidden = true;
     document.body.appendChild(box);
     return function (view, event, item, value) {
       if (value == null || value === "" || !event) { box.hidden = true; return; }
       box.textContent = "";
-      var keys = Object.keys(value);
-      keys.forEach(function (key, index) {
+      Object.keys(value).forEach(function (key, index) {
         var line = document.createElement("span");
         line.className = index === 0 ? "tt-title" : "tt-meta";
         line.textContent = index === 0 ? String(value[key]) : key + ": " + String(value[key]);
         box.appendChild(line);
       });
       box.hidden = false;
-      var x = event.pageX + 14, y = event.pageY + 14;
       var maxX = window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8;
-      box.style.left = Math.max(window.scrollX + 8, Math.min(x, maxX)) + "px";
-      box.style.top = y + "px";
+      box.style.left = Math.max(window.scrollX + 8, Math.min(event.pageX + 14, maxX)) + "px";
+      box.style.top = (event.pageY + 16) + "px";
     };
   }
 
-  var spec = JSON.parse(specElement.textContent);
-  var view = new window.vega.View(window.vega.parse(spec), {
-    renderer: "svg",
-    container: container,
-    hover: true
+  function makeView(el, tooltip) {
+    var spec = JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent);
+    var view = new vega.View(vega.parse(spec), { renderer: "svg", container: el, hover: true });
+    if (tooltip) { view.tooltip(tooltip); }
+    return view;
+  }
+
+  var main = makeView(mainEl, makeTooltip());
+  var overview = makeView(overviewEl, null);
+
+  /* ---- Category filter: one state, three controls (legend, checkboxes, URL), two outputs. */
+  var selected = keys.slice();
+
+  function readUrl() {
+    var wanted = new URLSearchParams(window.location.search).get("category");
+    if (!wanted) { return keys.slice(); }
+    var chosen = wanted.split(",").filter(function (key) { return keys.indexOf(key) >= 0; });
+    return chosen.length ? chosen : keys.slice();
+  }
+
+  function writeUrl() {
+    var params = new URLSearchParams(window.location.search);
+    if (selected.length === keys.length) { params.delete("category"); } else { params.set("category", selected.join(",")); }
+    var query = params.toString().replace(/%2C/g, ",");
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url !== window.location.pathname + window.location.search + window.location.hash) {
+      window.history.replaceState(null, "", url);
+    }
+  }
+
+  function showList() {
+    var visible = 0;
+    items.forEach(function (item) {
+      var on = selected.indexOf(item.getAttribute("data-category")) >= 0;
+      item.hidden = !on;
+      if (on) { visible += 1; }
+    });
+    groups.forEach(function (group) { group.hidden = !group.querySelector(".event-item:not([hidden])"); });
+    status.textContent = selected.length === keys.length ? "" :
+      "Showing " + visible + " of " + items.length + " events: " + selected.map(function (key) { return labelOf[key]; }).join(", ") + ".";
+  }
+
+  function select(chosen) {
+    selected = keys.filter(function (key) { return chosen.indexOf(key) >= 0; });
+    if (!selected.length) { selected = keys.slice(); }
+    boxes.forEach(function (box) { box.checked = selected.indexOf(box.value) >= 0; });
+    var labels = selected.map(function (key) { return labelOf[key]; });
+    main.signal("shown", labels).runAsync();
+    overview.signal("shown", labels).runAsync();
+    showList();
+    writeUrl();
+  }
+
+  boxes.forEach(function (box) {
+    box.addEventListener("change", function () {
+      select(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+    });
   });
-  view.tooltip(makeTooltip());
-  view.runAsync().then(function () {
-    container.setAttribute("data-ready", "true");
+  document.getElementById("filter-reset").addEventListener("click", function () { select(keys); });
+
+  /* Legend (the lane names): a click shows only that category, a second click shows all
+     again; shift-click adds or removes one category. */
+  main.addEventListener("click", function (event, item) {
+    if (!item || !item.mark || item.mark.name !== "lane_labels_marks") { return; }
+    var key = keyOf[item.datum.label];
+    if (event.shiftKey) {
+      var on = selected.indexOf(key) >= 0;
+      select(on ? selected.filter(function (k) { return k !== key; }) : selected.concat([key]));
+    } else if (selected.length === 1 && selected[0] === key) {
+      select(keys);
+    } else {
+      select([key]);
+    }
   });
-  window.timelineView = view;
+
+  /* ---- Focus + context: the overview brush sets the main window; zooming moves the brush. */
+  function same(a, b) {
+    return a && b && Math.abs(+a[0] - +b[0]) < DAY / 2 && Math.abs(+a[1] - +b[1]) < DAY / 2;
+  }
+  var shownWindow = defaultWindow;
+
+  main.addSignalListener("zoom", function (name, value) {
+    var range = value && value.start;
+    if (!range || same(range, shownWindow)) { return; }
+    shownWindow = [+range[0], +range[1]];
+    var x = overview.scale("x");
+    overview.signal("brush_x", [Math.max(0, x(shownWindow[0])), Math.min(overview.width(), x(shownWindow[1]))]).runAsync();
+  });
+
+  overview.addSignalListener("brush", function (name, value) {
+    var range = value && value.start ? [+value.start[0], +value.start[1]] : defaultWindow;
+    if (same(range, shownWindow)) { return; }
+    shownWindow = range;
+    main.signal("zoom_start", range).runAsync();
+  });
+
+  select(readUrl());
+  filter.hidden = false;
+  if (window.matchMedia("(min-width: 40rem)").matches || selected.length < keys.length) { filter.open = true; }
+  Promise.all([main.runAsync(), overview.runAsync()]).then(function () {
+    mainEl.setAttribute("data-ready", "true");
+  });
+  window.timeline = { main: main, overview: overview, select: select };
 })();
