@@ -171,9 +171,17 @@ def finish_main(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
+def finish_overview(spec: dict[str, Any]) -> dict[str, Any]:
+    """The brush is a pointer tool; keyboard and screen-reader users have the list and filter."""
+    for name in ("brush_brush_bg", "brush_brush"):
+        for mark in _named_marks(spec, name):
+            mark["aria"] = False
+    return spec
+
+
 def timeline_specs(site: Site, today: date) -> tuple[dict[str, Any], dict[str, Any], TimelineData]:
     data = timeline_data(site, today)
-    return finish_main(compile_chart(main_view(site, data))), compile_chart(overview(site, data)), data
+    return finish_main(compile_chart(main_view(site, data))), finish_overview(compile_chart(overview(site, data))), data
 
 
 def static_svg(site: Site, today: date) -> str:

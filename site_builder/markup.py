@@ -7,6 +7,8 @@ writes (titles, summaries, names) is plain text and escaped by Jinja2's autoesca
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -28,15 +30,16 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> Markup:
-    """Markdown to sanitised HTML. Headings start at <h2>: the page title owns the <h1>."""
+    """Markdown to sanitised HTML. The page title owns the <h1>, so '#' and '##' both give <h2>."""
     if not text.strip():
         return Markup("")
     html = markdown.markdown(
         text,
         extensions=["extra", "sane_lists", "smarty", "toc"],
-        extension_configs={"toc": {"baselevel": 2, "slugify": _heading_id}},
+        extension_configs={"toc": {"slugify": _heading_id}},
         output_format="html",
     )
+    html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     return Markup(
         nh3.clean(
             html,
