@@ -123,7 +123,7 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
 
 
 def overview(site: Site, data: TimelineData) -> alt.LayerChart:
-    events = alt.Data(values=data.events)
+    events = alt.Data(values=[{key: row[key] for key in ("start", "category", "kind")} for row in data.events])
     axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
                     domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
     brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},

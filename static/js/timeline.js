@@ -1,7 +1,7 @@
 /* The home page timeline: renders the two compiled Vega views (their specs are inlined in
    the page) with the shared Vega runtime, keeps the overview brush and the main view's zoom
-   in step, and drives the category filter from the legend, the checkboxes and the URL.
-   Without this script the page still lists every event. */
+   in step, and drives the category filter from the legend (the lane names), the checkboxes
+   and the URL. Without this script the page still lists every event. */
 (function () {
   "use strict";
   var vega = window.vega;
@@ -19,6 +19,9 @@
   var status = document.getElementById("filter-status");
   var items = Array.prototype.slice.call(document.querySelectorAll(".all-events .event-item"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".all-events .year-group"));
+  var main = null, overview = null;
+  var selected = keys.slice();
+  var shownWindow = defaultWindow;
 
   /* Tooltip built with textContent only: contributor text is never parsed as HTML. */
   function makeTooltip() {
@@ -44,19 +47,15 @@
     };
   }
 
-  function makeView(el, tooltip) {
-    var spec = JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent);
-    var view = new vega.View(vega.parse(spec), { renderer: "svg", container: el, hover: true });
-    if (tooltip) { view.tooltip(tooltip); }
-    return view;
+  function parseSpec(el) {
+    return vega.parse(JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent));
   }
 
-  var main = makeView(mainEl, makeTooltip());
-  var overview = makeView(overviewEl, null);
+  function makeView(runtime, el) {
+    return new vega.View(runtime, { renderer: "svg", container: el, hover: true });
+  }
 
   /* ---- Category filter: one state, three controls (legend, checkboxes, URL), two outputs. */
-  var selected = keys.slice();
-
   function readUrl() {
     var wanted = new URLSearchParams(window.location.search).get("category");
     if (!wanted) { return keys.slice(); }
@@ -86,13 +85,15 @@
       "Showing " + visible + " of " + items.length + " events: " + selected.map(function (key) { return labelOf[key]; }).join(", ") + ".";
   }
 
+  function shownLabels() {
+    return selected.map(function (key) { return labelOf[key]; });
+  }
+
   function select(chosen) {
     selected = keys.filter(function (key) { return chosen.indexOf(key) >= 0; });
     if (!selected.length) { selected = keys.slice(); }
     boxes.forEach(function (box) { box.checked = selected.indexOf(box.value) >= 0; });
-    var labels = selected.map(function (key) { return labelOf[key]; });
-    main.signal("shown", labels).runAsync();
-    overview.signal("shown", labels).runAsync();
+    [main, overview].forEach(function (view) { if (view) { view.signal("shown", shownLabels()).runAsync(); } });
     showList();
     writeUrl();
   }
@@ -106,7 +107,7 @@
 
   /* Legend (the lane names): a click shows only that category, a second click shows all
      again; shift-click adds or removes one category. */
-  main.addEventListener("click", function (event, item) {
+  function pickFromLegend(event, item) {
     if (!item || !item.mark || item.mark.name !== "lane_labels_marks") { return; }
     var key = keyOf[item.datum.label];
     if (event.shiftKey) {
@@ -117,34 +118,59 @@
     } else {
       select([key]);
     }
-  });
+  }
 
   /* ---- Focus + context: the overview brush sets the main window; zooming moves the brush. */
   function same(a, b) {
     return a && b && Math.abs(+a[0] - +b[0]) < DAY / 2 && Math.abs(+a[1] - +b[1]) < DAY / 2;
   }
-  var shownWindow = defaultWindow;
 
-  main.addSignalListener("zoom", function (name, value) {
+  function followZoom(name, value) {
     var range = value && value.start;
-    if (!range || same(range, shownWindow)) { return; }
+    if (!overview || !range || same(range, shownWindow)) { return; }
     shownWindow = [+range[0], +range[1]];
     var x = overview.scale("x");
     overview.signal("brush_x", [Math.max(0, x(shownWindow[0])), Math.min(overview.width(), x(shownWindow[1]))]).runAsync();
-  });
+  }
 
-  overview.addSignalListener("brush", function (name, value) {
+  function followBrush(name, value) {
     var range = value && value.start ? [+value.start[0], +value.start[1]] : defaultWindow;
     if (same(range, shownWindow)) { return; }
     shownWindow = range;
     main.signal("zoom_start", range).runAsync();
-  });
+  }
+
+  /* ---- Start-up in short tasks (parse, build, draw; then the overview), so that the
+     browser can answer the reader between them. */
+  function later(step) {
+    return function (value) {
+      return new Promise(function (resolve) { window.setTimeout(function () { resolve(step(value)); }, 0); });
+    };
+  }
 
   select(readUrl());
   filter.hidden = false;
   if (window.matchMedia("(min-width: 40rem)").matches || selected.length < keys.length) { filter.open = true; }
-  Promise.all([main.runAsync(), overview.runAsync()]).then(function () {
-    mainEl.setAttribute("data-ready", "true");
-  });
-  window.timeline = { main: main, overview: overview, select: select };
+  window.timeline = { main: null, overview: null, select: select };
+
+  Promise.resolve()
+    .then(later(function () { return parseSpec(mainEl); }))
+    .then(later(function (runtime) {
+      main = makeView(runtime, mainEl);
+      main.tooltip(makeTooltip());
+      main.signal("shown", shownLabels());
+      main.addEventListener("click", pickFromLegend);
+      main.addSignalListener("zoom", followZoom);
+      window.timeline.main = main;
+    }))
+    .then(later(function () { return main.runAsync(); }))
+    .then(later(function () { return parseSpec(overviewEl); }))
+    .then(later(function (runtime) {
+      overview = makeView(runtime, overviewEl);
+      overview.signal("shown", shownLabels());
+      overview.addSignalListener("brush", followBrush);
+      window.timeline.overview = overview;
+      return overview.runAsync();
+    }))
+    .then(function () { mainEl.setAttribute("data-ready", "true"); });
 })();
