@@ -20,7 +20,7 @@ FONT_SIZE = 12
 GAP = 6  # horizontal space kept between labels, and between a label and a leader line
 OFFSET = 4  # from the leader line to the start (or end) of its label
 MAX_ROWS = 6
-SEARCH_BUDGET = 20000  # placement attempts before giving up on the leader-line rule
+SEARCH_BUDGET = 2000  # placement attempts before giving up on the leader-line rule
 
 # Advance widths in em of a bold sans (DejaVu Sans Bold, the widest common fallback).
 _NARROW = set("ijlI.,:;'!|()[]ft1 ")

@@ -7,14 +7,16 @@ precision; the chart plots ISO dates on a UTC scale, so no time zone moves an ev
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels
 from .dates import span_label
-from .model import Event, Site
+from .model import Category, Event, Site
 
 # Placement is computed for the narrowest plot of each width range and holds for wider ones.
 LAYOUTS = ((0, 270, 11), (500, 500, 12), (850, 850, 12))  # (from plot width, placed at, font size)
@@ -76,9 +78,19 @@ def full_window(events: tuple[Event, ...], today: date) -> tuple[date, date]:
     return start - pad, end + pad
 
 
-def placements(site: Site, window: tuple[date, date]) -> list[dict[str, Placement]]:
-    anchors = [Anchor(event.slug, event.date.first_day, event.chart_label) for event in site.events if event.importance == 1]
-    return [place_labels(anchors, window, width, font) for _, width, font in LAYOUTS]
+MAX_LABELS = 24  # a chart carries a handful of annotations; the rest keep their tooltips
+
+
+@lru_cache(maxsize=64)
+def _placements(anchors: tuple[Anchor, ...], window: tuple[date, date]) -> tuple[dict[str, Placement], ...]:
+    return tuple(place_labels(anchors, window, width, font) for _, width, font in LAYOUTS)
+
+
+def placements(site: Site, window: tuple[date, date]) -> tuple[dict[str, Placement], ...]:
+    """Label placement for each layout; recomputed only when a landmark or the window changes."""
+    landmarks = [event for event in site.events if event.importance == 1]
+    landmarks.sort(key=lambda event: event.label is None)  # stable: explicit labels first, then by date
+    return _placements(tuple(Anchor(e.slug, e.date.first_day, e.chart_label) for e in landmarks[:MAX_LABELS]), window)
 
 
 @dataclass(frozen=True)
@@ -90,45 +102,85 @@ class TimelineData:
     geometry: Geometry
     window: tuple[date, date]
     full: tuple[date, date]
+    events_json: str = "[]"  # the same rows, already encoded for a <script> element
+    overview_json: str = "[]"
 
 
-def timeline_data(site: Site, today: date) -> TimelineData:
+OVERVIEW_FIELDS = ("start", "category", "kind")
+
+
+def event_row(event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], language: str) -> dict[str, Any]:
+    when = span_label(event.date, event.end_date, language)
+    row: dict[str, Any] = {
+        "slug": event.slug,
+        "title": event.title,
+        "start": event.date.first_day.isoformat(),
+        "end": (event.end_date.last_day if event.end_date else event.date.first_day).isoformat(),
+        "span": event.end_date is not None,
+        "when": f"{when} (target)" if event.kind == "target" else when,
+        "category": category.label,
+        "importance": event.importance,
+        "kind": event.kind,
+        "href": event.url,
+        "aria": f"{event.title}. {when}. {category.label}.",
+        "y": lane_y,
+        "y_top": lane_y - SPAN_HALF_HEIGHT,
+        "y_bottom": lane_y + SPAN_HALF_HEIGHT,
+        "label": event.chart_label if event.importance == 1 else None,
+        "leader_end": lane_y - (SPAN_HALF_HEIGHT if event.end_date else mark_radius(event.importance)) - 2,
+    }
+    for index, spot in enumerate(spots):
+        row[f"row_{index}"] = spot.row if spot else -1
+        row[f"align_{index}"] = spot.align if spot else "none"
+    return row
+
+
+class RowCache:
+    """Chart rows and their encoded JSON by event: after an edit only that event's row is
+    made again. Keyed by identity, as parsed events are kept while their file is unchanged."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[int, int, tuple[Placement | None, ...]], tuple[Event, dict[str, Any], str, str]] = {}
+
+    def get(self, event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], language: str
+            ) -> tuple[dict[str, Any], str, str]:
+        key = (id(event), lane_y, spots)
+        kept = self._rows.get(key)
+        if kept is None or kept[0] is not event:
+            row = event_row(event, category, lane_y, spots, language)
+            kept = (event, row, script_json(row), script_json({name: row[name] for name in OVERVIEW_FIELDS}))
+            self._rows[key] = kept
+        return kept[1], kept[2], kept[3]
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a <script> element: no '</script>' or '<!--' can close or confuse it."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def timeline_data(site: Site, today: date, rows: RowCache | None = None) -> TimelineData:
     config = site.config
     language = config.language
+    rows = rows if rows is not None else RowCache()
     window = default_window(site.events)
     placed = placements(site, window)
     rows_used = max([p.row + 1 for layout in placed for p in layout.values()], default=0)
     geometry = Geometry(label_rows=rows_used, lanes=len(config.categories))
     lane_index = {category.key: index for index, category in enumerate(config.categories)}
+    categories = {category.key: category for category in config.categories}
 
-    events = []
+    events, encoded, overview = [], [], []
     for event in site.events:
-        category = config.category(event.category)
         lane_y = geometry.lane_top(lane_index[event.category]) + LANE_MARK_Y
-        when = span_label(event.date, event.end_date, language)
-        row: dict[str, Any] = {
-            "slug": event.slug,
-            "title": event.title,
-            "start": event.date.first_day.isoformat(),
-            "end": (event.end_date.last_day if event.end_date else event.date.first_day).isoformat(),
-            "span": event.end_date is not None,
-            "when": f"{when} (target)" if event.kind == "target" else when,
-            "category": category.label,
-            "importance": event.importance,
-            "kind": event.kind,
-            "href": event.url,
-            "aria": f"{event.title}. {when}. {category.label}.",
-            "y": lane_y,
-            "y_top": lane_y - SPAN_HALF_HEIGHT,
-            "y_bottom": lane_y + SPAN_HALF_HEIGHT,
-            "label": event.chart_label if event.importance == 1 else None,
-            "leader_end": lane_y - (SPAN_HALF_HEIGHT if event.end_date else mark_radius(event.importance)) - 2,
-        }
-        for index, layout in enumerate(placed):
-            spot = layout.get(event.slug)
-            row[f"row_{index}"] = spot.row if spot else -1
-            row[f"align_{index}"] = spot.align if spot else "none"
+        spots = tuple(layout.get(event.slug) for layout in placed)
+        row, row_json, overview_json = rows.get(event, categories[event.category], lane_y, spots, language)
         events.append(row)
+        encoded.append(row_json)
+        overview.append(overview_json)
 
     eras = [
         {"label": era.label, "start": era.start.first_day.isoformat(), "end": era.end.last_day.isoformat(), "shade": "#f4f3ef" if i % 2 == 0 else "#fbfaf7"}
@@ -140,4 +192,5 @@ def timeline_data(site: Site, today: date) -> TimelineData:
         for index, category in enumerate(config.categories)
     ]
     today_rows = [{"date": today.isoformat(), "label": "Today", "y": geometry.height - 4}]
-    return TimelineData(events, eras, lanes, today_rows, geometry, window, full_window(site.events, today))
+    return TimelineData(events, eras, lanes, today_rows, geometry, window, full_window(site.events, today),
+                        "[" + ",".join(encoded) + "]", "[" + ",".join(overview) + "]")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import Any, Callable, Hashable
 
 import altair as alt
 import vl_convert
 
-from .chartdata import LABEL_ROW, LAYOUTS, SIZE_BY_IMPORTANCE, TimelineData, timeline_data
+from .chartdata import LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
 from .model import Site
 
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
@@ -57,24 +57,24 @@ def _event_encodings(site: Site) -> dict[str, Any]:
 def main_view(site: Site, data: TimelineData, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
     height = data.geometry.height
     y = lambda field: alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)  # noqa: E731
-    events = alt.Data(values=data.events)
+    events = alt.NamedData("events")
     x_axis = alt.Axis(grid=True, gridColor="#ececec", tickCount=alt.expr("width < 500 ? 4 : 8"), labelFlush=True,
                       domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=11, labelPadding=4)
     window = data.window
 
-    eras = alt.Chart(alt.Data(values=data.eras), name="era_bands").mark_rect().encode(
+    eras = alt.Chart(alt.NamedData("eras"), name="era_bands").mark_rect().encode(
         x=_x(window, x_axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
-    era_labels = alt.Chart(alt.Data(values=data.eras), name="era_labels").mark_text(
+    era_labels = alt.Chart(alt.NamedData("eras"), name="era_labels").mark_text(
         align="left", baseline="alphabetic", dx=5, fontSize=11, fontStyle="italic", color=MUTED, clip=True
     ).encode(x=_x(window), y=alt.value(14), text="label:N")
-    lane_rules = alt.Chart(alt.Data(values=data.lanes), name="lane_rules").mark_rule(color=RULE).encode(y=y("y_top"))
-    lane_labels = alt.Chart(alt.Data(values=data.lanes), name="lane_labels").mark_text(
+    lane_rules = alt.Chart(alt.NamedData("lanes"), name="lane_rules").mark_rule(color=RULE).encode(y=y("y_top"))
+    lane_labels = alt.Chart(alt.NamedData("lanes"), name="lane_labels").mark_text(
         align="left", baseline="alphabetic", fontSize=11, fontWeight="bold", dx=2
     ).encode(x=alt.value(0), y=y("y_label"), text="label:N", fill=alt.Fill("colour:N", scale=None),
              opacity=alt.condition("indexof(shown, datum.label) >= 0", alt.value(1), alt.value(0.35)))
-    today = alt.Chart(alt.Data(values=data.today), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], clip=True).encode(
+    today = alt.Chart(alt.NamedData("today"), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], clip=True).encode(
         x=_x(window, field="date"))
-    today_label = alt.Chart(alt.Data(values=data.today), name="today_label").mark_text(
+    today_label = alt.Chart(alt.NamedData("today"), name="today_label").mark_text(
         align="right", dx=-4, fontSize=11, fontWeight="bold", color=INK, clip=True).encode(x=_x(window, field="date"), y=y("y"), text="label:N")
 
     labelled = (alt.Chart(events).transform_filter("datum.label != null")
@@ -118,20 +118,20 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
     layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
     return alt.layer(*layers).properties(
         width=width, height=height,
-        description=f"Timeline of {len(site.events)} events by category; every event is also listed below the chart.",
+        description="Timeline of the events by category; every event is also listed below the chart.",
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None)
 
 
 def overview(site: Site, data: TimelineData) -> alt.LayerChart:
-    events = alt.Data(values=[{key: row[key] for key in ("start", "category", "kind")} for row in data.events])
+    events = alt.NamedData("overview_events")
     axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
                     domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
     brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},
                                    mark=alt.BrushConfig(fill=INK, fillOpacity=0.07, stroke=INK, strokeOpacity=0.8))
-    eras = alt.Chart(alt.Data(values=data.eras), name="overview_eras").mark_rect().encode(
+    eras = alt.Chart(alt.NamedData("eras"), name="overview_eras").mark_rect().encode(
         x=_x(None, axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
-    today = alt.Chart(alt.Data(values=data.today), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3]).encode(x=_x(None, field="date"))
-    today_label = alt.Chart(alt.Data(values=data.today), name="overview_today_label").mark_text(
+    today = alt.Chart(alt.NamedData("today"), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3]).encode(x=_x(None, field="date"))
+    today_label = alt.Chart(alt.NamedData("today"), name="overview_today_label").mark_text(
         align="left", dx=3, dy=-12, fontSize=10, fontWeight="bold", color=INK).encode(x=_x(None, field="date"), y=alt.value(10), text="label:N")
     marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle").encode(
         x=_x(None, axis),
@@ -145,9 +145,47 @@ def overview(site: Site, data: TimelineData) -> alt.LayerChart:
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None)
 
 
-def compile_chart(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """Vega-Lite to Vega on the build machine (milliseconds with vl-convert once warm)."""
-    return vl_convert.vegalite_to_vega(chart.to_dict(validate=False), vl_version=VEGA_LITE_VERSION)
+class ChartCompiler:
+    """Compiles chart skeletons (specs without their data) once, then fills in the data.
+
+    The data are the only part that changes when an event is edited, and keeping them out
+    of Altair and vl-convert makes a compile cost the same for 10 events or 10,000.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[Hashable, str] = {}
+
+    def vega(self, key: Hashable, chart: Callable[[], alt.TopLevelMixin], datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        """`key` names everything the chart depends on except its datasets."""
+        if key not in self._compiled:
+            self._compiled[key] = json.dumps(vl_convert.vegalite_to_vega(chart().to_dict(validate=False), vl_version=VEGA_LITE_VERSION))
+        spec = json.loads(self._compiled[key])
+        for entry in spec.get("data", []):
+            if entry.get("name") in datasets:
+                entry["values"] = datasets[entry["name"]]
+        return spec
+
+
+SLOTS = {"events": "@@events@@", "overview_events": "@@overview_events@@"}  # filled with pre-encoded rows
+
+
+def datasets(data: TimelineData, slots: bool = False) -> dict[str, Any]:
+    """The charts' data by dataset name; with `slots`, the event rows are left as markers
+    that `page_json` fills with rows encoded once per event (see chartdata.RowCache)."""
+    return {
+        "events": SLOTS["events"] if slots else data.events,
+        "overview_events": SLOTS["overview_events"] if slots else [{key: row[key] for key in OVERVIEW_FIELDS} for row in data.events],
+        "eras": data.eras,
+        "lanes": data.lanes,
+        "today": data.today,
+    }
+
+
+def page_json(spec: dict[str, Any], data: TimelineData) -> str:
+    """The spec as JSON for a <script> element, event rows spliced in already encoded."""
+    text = script_json(spec)
+    text = text.replace(f'"{SLOTS["events"]}"', data.events_json, 1)
+    return text.replace(f'"{SLOTS["overview_events"]}"', data.overview_json, 1)
 
 
 def _named_marks(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -179,19 +217,22 @@ def finish_overview(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def timeline_specs(site: Site, today: date) -> tuple[dict[str, Any], dict[str, Any], TimelineData]:
-    data = timeline_data(site, today)
-    return finish_main(compile_chart(main_view(site, data))), finish_overview(compile_chart(overview(site, data))), data
+def timeline_specs(site: Site, data: TimelineData, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The compiled Vega of the main view and of the overview strip (rows as slots, see page_json)."""
+    values = datasets(data, slots=True)
+    key = (site.config, data.geometry, data.window, data.full)
+    main = compiler.vega(("main",) + key, lambda: main_view(site, data), values)
+    strip = compiler.vega(("overview",) + key, lambda: overview(site, data), values)
+    return finish_main(main), finish_overview(strip)
 
 
-def static_svg(site: Site, today: date) -> str:
-    """The timeline as a still image for readers without JavaScript (no links, inline data)."""
-    data = timeline_data(site, today)
-    spec = main_view(site, data, interactive=False, width=960).to_dict(validate=False)
-    for layer in spec.get("layer", []):
-        layer.get("encoding", {}).pop("href", None)
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)
-    return _renumber_clip_ids(svg)
+def static_svg(site: Site, data: TimelineData, compiler: ChartCompiler) -> str:
+    """The timeline as a still image for readers without JavaScript (no links, fixed width)."""
+    key = ("still", site.config, data.geometry, data.window, data.full)
+    spec = finish_main(compiler.vega(key, lambda: main_view(site, data, interactive=False, width=960), datasets(data)))
+    for mark in spec.get("marks", []):
+        mark.get("encode", {}).get("update", {}).pop("href", None)
+    return _renumber_clip_ids(vl_convert.vega_to_svg(spec))
 
 
 def _renumber_clip_ids(svg: str) -> str:
@@ -203,12 +244,3 @@ def _renumber_clip_ids(svg: str) -> str:
         return numbers.setdefault(match.group(1), f"clip{len(numbers) + 1}")
 
     return re.sub(r"\b(clip\d+)\b", renumber, svg)
-
-
-def script_json(value: Any) -> str:
-    """JSON safe inside a <script> element: no '</script>' or '<!--' can close or confuse it."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )

@@ -19,6 +19,7 @@ def locale_for(language: str) -> Locale:
     return Locale.parse(language, sep="-")
 
 
+@lru_cache(maxsize=65536)
 def date_label(value: PartialDate, language: str) -> str:
     locale = locale_for(language)
     if value.precision == "day":

@@ -29,16 +29,34 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> Markup:
+class MarkdownRenderer:
+    """One Markdown converter reused for every text, with results kept by text.
+
+    Building a converter loads its extensions (milliseconds each time), and the preview
+    server renders the same bodies again and again, so both are kept for the life of a
+    build or of a preview session.
+    """
+
+    def __init__(self) -> None:
+        self._converter = markdown.Markdown(
+            extensions=["extra", "sane_lists", "smarty", "toc"],
+            extension_configs={"toc": {"slugify": _heading_id}},
+            output_format="html",
+        )
+        self._done: dict[str, Markup] = {}
+
+    def __call__(self, text: str) -> Markup:
+        if text not in self._done:
+            self._done[text] = render_markdown(text, self._converter)
+        return self._done[text]
+
+
+def render_markdown(text: str, converter: markdown.Markdown | None = None) -> Markup:
     """Markdown to sanitised HTML. The page title owns the <h1>, so '#' and '##' both give <h2>."""
     if not text.strip():
         return Markup("")
-    html = markdown.markdown(
-        text,
-        extensions=["extra", "sane_lists", "smarty", "toc"],
-        extension_configs={"toc": {"slugify": _heading_id}},
-        output_format="html",
-    )
+    converter = converter or MarkdownRenderer()._converter
+    html = converter.reset().convert(text)
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     return Markup(
         nh3.clean(

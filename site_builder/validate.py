@@ -7,9 +7,7 @@ mistakes. Checks that need all events at once (duplicate slugs, `related` links)
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import yaml
@@ -162,8 +160,12 @@ def read_page(path: str, slug: str, data: bytes, problems: Problems) -> Page | N
                 body_markdown=text[match.end():], order=values["order"], nav_title=values["nav_title"] or values["title"])
 
 
-def check_links(events: Iterable[Event], problems: Problems) -> None:
-    """Cross-file rules: one event per slug, and every `related` slug names another event."""
+def check_links(events: Iterable[Event], problems: Problems, unparsed: frozenset[str] = frozenset()) -> None:
+    """Cross-file rules: one event per slug, and every `related` slug names another event.
+
+    Slugs in `unparsed` belong to files that exist but have errors of their own: links to
+    them are not reported again.
+    """
     by_slug: dict[str, Event] = {}
     for event in sorted(events, key=lambda e: e.path):
         if event.slug in by_slug:
@@ -176,7 +178,7 @@ def check_links(events: Iterable[Event], problems: Problems) -> None:
             line, column = event.marks.get(where, (1, 1))
             if slug == event.slug:
                 problems.add(event.path, line, column, where, "an event cannot be related to itself")
-            elif slug not in by_slug:
+            elif slug not in by_slug and slug not in unparsed:
                 problems.add(event.path, line, column, where, f"no event with slug '{slug}'{did_you_mean(slug, by_slug)}")
 
 
@@ -190,27 +192,34 @@ def _duplicates(items: Iterable[Any]) -> list[tuple[int, Any]]:
     return repeated
 
 
-@dataclass
 class ParseCache:
-    """Parsed events by file, content and configuration: an unchanged file is not parsed again.
+    """Parsed events by file name and content: an unchanged file is not parsed again.
 
-    The preview server keeps one across rebuilds; a one-off build uses a fresh one.
+    The preview server keeps one across rebuilds; a one-off build uses a fresh one. A new
+    site configuration (categories decide what is valid) empties it.
     """
 
-    entries: dict[tuple[str, bytes, SiteConfig], tuple[Event | None, list[Problem]]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.entries: dict[tuple[str, bytes], tuple[Event | None, list[Problem]]] = {}
 
-    def event(self, source: SourceFile, config: SiteConfig) -> tuple[Event | None, list[Problem]]:
-        key = (source.shown, hashlib.blake2b(source.data, digest_size=16).digest(), config)
+    def use_config(self, config: SiteConfig) -> None:
+        if config != self.config:
+            self.config, self.entries = config, {}
+
+    def event(self, source: SourceFile) -> tuple[Event | None, list[Problem]]:
+        assert self.config is not None
+        key = (source.shown, source.data)
         if key not in self.entries:
             problems = Problems()
             event = None
             if check_slug(source.shown, source.slug, problems):
-                event = read_event(source.shown, source.slug, source.data, config, problems)
+                event = read_event(source.shown, source.slug, source.data, self.config, problems)
             self.entries[key] = (event, problems.items)
         return self.entries[key]
 
-    def forget_all_but(self, keep: set[str]) -> None:
-        for key in [key for key in self.entries if key[0] not in keep]:
+    def forget_all_but(self, keep: set[tuple[str, bytes]]) -> None:
+        for key in [key for key in self.entries if key not in keep]:
             del self.entries[key]
 
 
@@ -225,14 +234,16 @@ def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> Site
     if config is None:
         raise SiteInvalid(problems.items)
 
+    cache.use_config(config)
     events = []
     for source in sources.events:
-        event, event_problems = cache.event(source, config)
+        event, event_problems = cache.event(source)
         problems.extend(event_problems)
         if event is not None:
             events.append(event)
-    check_links(events, problems)
-    cache.forget_all_but({source.shown for source in sources.events})
+    parsed = {event.slug for event in events}
+    check_links(events, problems, frozenset(source.slug for source in sources.events) - parsed)
+    cache.forget_all_but({(source.shown, source.data) for source in sources.events})
 
     pages = []
     for source in sources.pages:

@@ -1,0 +1,110 @@
+"""Preview server speed: cold build time, and the time from saving an event until the
+rebuilt page is served, on synthetic sites of N events (deterministic seed).
+
+    python benchmarks/serve_latency.py --events 1000 10000 [--edits 15]
+
+For each N: writes the site (benchmarks/synthetic.py), times `build.py build`, starts
+`build.py serve` on a free port, then repeatedly rewrites one event's title and polls its
+page until the new title is served. Reports median, 90th percentile and worst edit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import write_site  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wait_until(check, timeout: float) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if check():
+                return time.perf_counter() - start
+        except OSError:
+            pass
+        time.sleep(0.001)
+    raise TimeoutError("the server did not serve the change in time")
+
+
+def measure(events: int, edits: int) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Path(scratch) / "site"
+        files = write_site(site, events)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--output", str(Path(scratch) / "out")],
+                       check=True, capture_output=True)
+        cold = time.perf_counter() - started
+
+        port = free_port()
+        log = open(Path(scratch) / "serve.log", "w")
+        server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), "--port", str(port)],
+                                  stdout=log, stderr=subprocess.STDOUT)
+        try:
+            first = wait_until(lambda: get(port, "/")[0] == 200, timeout=600)
+            target = files[len(files) // 2]
+            slug = target.stem
+            original = target.read_text()
+            times = []
+            for number in range(edits):
+                title = f"Edited title number {number}"
+                text = original.replace(original.split("\n")[1], f'title: "{title}"', 1)
+                expected = f"<h1>{title}</h1>".encode()
+                target.write_text(text)
+                written = time.perf_counter()
+                wait_until(lambda: expected in get(port, f"/events/{slug}/")[1], timeout=60)
+                times.append(time.perf_counter() - written)
+                time.sleep(0.15)  # let the server settle; the next write is a separate save
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+            log.close()
+            print((Path(scratch) / "serve.log").read_text()[-1500:]) if "--verbose" in sys.argv else None
+        times_ms = sorted(t * 1000 for t in times)
+        p90 = times_ms[max(0, int(len(times_ms) * 0.9) - 1)]
+        print(f"N = {events:>6}: cold build {cold:6.2f} s | server ready in {first:6.2f} s | "
+              f"edit to served: median {statistics.median(times_ms):6.1f} ms, p90 {p90:6.1f} ms, worst {times_ms[-1]:6.1f} ms "
+              f"({len(times_ms)} edits)", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=15)
+    parser.add_argument("--verbose", action="store_true", help="print the end of the server's log")
+    args = parser.parse_args()
+    for events in args.events:
+        measure(events, args.edits)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
