@@ -70,16 +70,24 @@ class Server:
         raise AssertionError(f"timed out waiting for {what}\n{self.log.read_text()}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+def start_server(tmp_path: Path, *options: str) -> Server:
     root = copy_real_site(tmp_path / "site")
     port = free_port()
     log = tmp_path / "serve.log"
     env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_DATE_EPOCH)
     with open(log, "w") as sink:
-        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root), "--port", str(port)],
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root), "--port", str(port), *options],
                                    stdout=sink, stderr=subprocess.STDOUT, text=True, cwd=root, env=env)
-    running = Server(root, port, process, log)
+    return Server(root, port, process, log)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    yield from run_server(start_server(tmp_path))
+
+
+def run_server(running: Server) -> Iterator[Server]:
+    process, log = running.process, running.log
     try:
         running.until(lambda: running.get("/").status == 200, "the first build", timeout=120)
         yield running
@@ -182,3 +190,11 @@ def test_open_page_reloads_itself_after_an_edit(server: Server, browser) -> None
          "title: General Secretary To Lam's speech of 2 September 2024", "title: To Lam speaks on 2 September 2024")
     page.wait_for_function("document.querySelector('h1').textContent === 'To Lam speaks on 2 September 2024'", timeout=20000)
     context.close()
+
+
+def test_without_live_reload_pages_are_served_unchanged(tmp_path: Path) -> None:
+    for running in run_server(start_server(tmp_path, "--no-livereload")):
+        page = running.get("/about/")
+        assert page.status == 200 and b"livereload" not in page.body
+        edit(running.root / "content/about.md", "title: About this timeline", "title: About the timeline")
+        running.until(lambda: "<h1>About the timeline</h1>" in running.get("/about/").text, "the edited page")
