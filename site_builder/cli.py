@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Sequence
 
 from . import pipeline
-from .errors import SiteInvalid, UsageError, summary_line
+from .errors import SiteInvalid, UsageError
 from .load import display_path
+from .reporting import changed_since, print_problems
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,7 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate everything, write nothing", description="Validate site.yaml, every event and every page; print every problem.")
     _add_site_option(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json for tools")
+    check.add_argument("--changed", metavar="BASE_REF", help="list problems in files changed since this git ref (e.g. origin/main) first")
 
     new = commands.add_parser("new", help="start a new event file", description="Write events/<date>-<title>.yaml from a commented template; never overwrites.")
     new.add_argument("title", metavar="TITLE", help="the event's title, e.g. \"Hải Phòng hosts regional conference\"")
@@ -69,13 +71,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report_problems(error: SiteInvalid, wrote_nothing: bool) -> None:
-    for problem in error.problems:
-        print(problem, file=sys.stderr)
-    tail = "; nothing was written" if wrote_nothing else ""
-    print(summary_line(error.problems) + tail, file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     root = _site_folder(args.site)
     if args.command == "build":
@@ -84,7 +79,14 @@ def run(args: argparse.Namespace) -> int:
         print(report.summary())
         return 0
     if args.command == "check":
-        report = pipeline.check(root)
+        changed = changed_since(root, args.changed) if args.changed else None
+        try:
+            report = pipeline.check(root)
+        except SiteInvalid as error:
+            if args.format == "json":
+                print(json.dumps({"ok": False, "problems": [p.to_dict() for p in error.problems]}, ensure_ascii=False))
+            print_problems(error.problems, changed=changed, base_ref=args.changed or "")
+            return 1
         assert report.site is not None
         if args.format == "json":
             print(json.dumps({"ok": True, "events": len(report.site.events), "problems": []}))
@@ -92,11 +94,15 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(report.site.events)} events, {len(report.site.pages)} pages: no problems found")
         return 0
     if args.command == "new":
-        from .scaffold import new_event
+        from .scaffold import ask_category, new_event
 
-        path = new_event(root, pipeline.load_config(root), args.title, args.date, args.category)
+        config = pipeline.load_config(root)
+        category = args.category
+        if category is None and sys.stdin.isatty():
+            category = ask_category(config)
+        path = new_event(root, config, args.title, args.date, category)
         print(f"Wrote {display_path(path)}")
-        print(f"Fill in the fields marked REQUIRED, then run: python build.py check")
+        print("Fill in the fields marked REQUIRED (and the sources), then run: python build.py check")
         return 0
     if args.command == "schema":
         report = pipeline.BuildReport()
@@ -119,9 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except SiteInvalid as error:
-        if args.command == "check" and args.format == "json":
-            print(json.dumps({"ok": False, "problems": [p.to_dict() for p in error.problems]}, ensure_ascii=False))
-        report_problems(error, wrote_nothing=args.command == "build")
+        print_problems(error.problems, tail="; nothing was written" if args.command == "build" else "")
         return 1
     except UsageError as error:
         print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)

@@ -85,7 +85,7 @@ class Event:
     """One dated happening (or, with kind 'target', a dated goal) and the sources that report it."""
 
     slug: str
-    path: str  # as shown in error messages, relative to the site folder
+    path: str  # as shown in error messages (relative to the current folder when inside it)
     title: str
     date: PartialDate
     category: str
@@ -101,6 +101,7 @@ class Event:
     location: str | None = None
     documents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
@@ -138,6 +139,7 @@ class SiteConfig:
     categories: tuple[Category, ...]
     eras: tuple[Era, ...] = ()
     short_title: str = ""
+    repository_branch: str = "main"
 
     def category(self, key: str) -> Category:
         return next(category for category in self.categories if category.key == key)

@@ -53,6 +53,22 @@ sources:  # REQUIRED: at least one
 """
 
 
+def ask_category(config: SiteConfig) -> str | None:
+    """Asked only when a person is typing: a number or a key; empty leaves it to fill in."""
+    choices = list(config.categories)
+    for number, category in enumerate(choices, 1):
+        print(f"  {number}. {category.key}: {category.label}")
+    while True:
+        answer = input(f"Category (1-{len(choices)}, or Enter to decide later): ").strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1].key
+        if answer in config.category_keys:
+            return answer
+        print(f"  '{answer}' is not one of the categories above.")
+
+
 def event_slug(title: str, date: str) -> str:
     """'2025-08-21' + 'Hội nghị tại Hải Phòng' -> '2025-08-21-hoi-nghi-tai-hai-phong'."""
     words = slugify(title, max_length=MAX_SLUG_LENGTH - len(date) - 1, word_boundary=True, save_order=True)

@@ -19,10 +19,11 @@ import webbrowser
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .errors import Problem, SiteInvalid, summary_line
+from .errors import Problem, SiteInvalid
 from .load import CONFIG_FILE, display_path, is_editor_litter
 from .overlay import error_page
 from .rebuild import LiveSite
+from .reporting import print_problems
 
 NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0"), ("Pragma", "no-cache"), ("Expires", "0")]
 QUIET_MS = 5  # changes closer together than this are one burst; later ones fold into the next rebuild
@@ -77,10 +78,9 @@ def _content_type(name: str) -> str:
     return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml") else kind
 
 
-def print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{summary_line(problems)}; the browser shows them. Still watching for changes.", file=sys.stderr, flush=True)
+def show_problems(problems: list[Problem]) -> None:
+    print_problems(problems, tail="; the browser shows them. Still watching for changes.")
+    sys.stderr.flush()
 
 
 def rebuild_and_report(live: LiveSite, changed: set[Path] | None) -> None:
@@ -88,12 +88,12 @@ def rebuild_and_report(live: LiveSite, changed: set[Path] | None) -> None:
     try:
         report = live.rebuild(changed)
     except SiteInvalid as error:
-        print_problems(error.problems)
+        show_problems(error.problems)
         return
     except Exception as error:  # a bug in the generator: show it like a problem, keep serving
         problem = Problem("(site builder)", 1, 1, "", f"internal error: {type(error).__name__}: {error}")
         live.snapshot = type(live.snapshot)(live.snapshot.files, live.snapshot.deferred, [problem], live.snapshot.version + 1)
-        print_problems([problem])
+        show_problems([problem])
         return
     what = ", ".join(sorted(display_path(p) for p in changed)[:3]) if changed else "everything"
     kind = "full render" if report.full else f"{report.rendered} pages re-rendered"

@@ -8,6 +8,7 @@ mistakes. Checks that need all events at once (duplicate slugs, `related` links)
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
@@ -70,7 +71,7 @@ def check_slug(path: str, slug: str, problems: Problems) -> bool:
     return False
 
 
-def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems) -> Event | None:
+def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> Event | None:
     text = decode(path, data, problems)
     if text is None:
         return None
@@ -99,6 +100,7 @@ def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: 
         tags=values["tags"],
         related=values["related"],
         sources=tuple(Source(**source) for source in values["sources"]),
+        file=file,
         marks=reader.marks,
     )
 
@@ -136,6 +138,7 @@ def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None
         language=values["language"],
         base_url=values["base_url"].rstrip("/") + "/",
         repository_url=values["repository_url"],
+        repository_branch=values["repository_branch"],
         categories=categories,
         eras=tuple(Era(**era) for era in values["eras"]),
     )
@@ -207,14 +210,15 @@ class ParseCache:
         if config != self.config:
             self.config, self.entries = config, {}
 
-    def event(self, source: SourceFile) -> tuple[Event | None, list[Problem]]:
+    def event(self, source: SourceFile, root: Path) -> tuple[Event | None, list[Problem]]:
         assert self.config is not None
         key = (source.shown, source.data)
         if key not in self.entries:
             problems = Problems()
             event = None
             if check_slug(source.shown, source.slug, problems):
-                event = read_event(source.shown, source.slug, source.data, self.config, problems)
+                file = source.path.relative_to(root).as_posix() if source.path.is_relative_to(root) else source.path.name
+                event = read_event(source.shown, source.slug, source.data, self.config, problems, file)
             self.entries[key] = (event, problems.items)
         return self.entries[key]
 
@@ -237,7 +241,7 @@ def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> Site
     cache.use_config(config)
     events = []
     for source in sources.events:
-        event, event_problems = cache.event(source)
+        event, event_problems = cache.event(source, sources.root)
         problems.extend(event_problems)
         if event is not None:
             events.append(event)
