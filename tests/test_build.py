@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import BUILD_DATE_EPOCH, GOOD_EVENT, REPO, TinySite, copy_real_site
 from linkcheck import broken_links
@@ -252,3 +253,18 @@ def test_schema_file_is_current(run_cli, tmp_path: Path) -> None:
     assert (REPO / "events/schema.json").read_text() == pipeline.schema_text(site)
     assert json.loads(pipeline.schema_text(site))["properties"]["category"]["enum"] == list(site.config.category_keys)
     assert formats.SCHEMA_FILE == "schema.json"
+
+
+def test_event_pages_link_to_edit_and_correction(real_site_output: Path) -> None:
+    page = (real_site_output / "events/2025-01-13-national-conference/index.html").read_text()
+    repository = yaml.safe_load((REPO / "site.yaml").read_text())["repository_url"]
+    assert f'<a href="{repository}/edit/main/events/2025-01-13-national-conference.yaml">Edit this page</a>' in page
+    assert (f'<a href="{repository}/issues/new?template=correction.yml&amp;title=Correction%3A%20National%20conference'
+            f'%20on%20Resolution%2057%20held%20at%20Dien%20Hong%20Hall&amp;event=2025-01-13-national-conference">'
+            "Report a correction</a>") in page
+
+
+def test_no_edit_links_without_a_repository(tiny_site: TinySite, run_cli) -> None:
+    assert run_cli("build", "--site", ".").code == 0
+    page = (tiny_site.root / "output/events/2024-12-22-resolution-57/index.html").read_text()
+    assert "Edit this page" not in page and "Report a correction" not in page
