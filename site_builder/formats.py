@@ -6,6 +6,7 @@ describes it for editors, so the two cannot drift apart.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -39,6 +40,7 @@ SOURCE = Record(
 )
 
 
+@lru_cache(maxsize=8)
 def event_record(category_keys: tuple[str, ...]) -> Record:
     """The event format for a site whose site.yaml declares these categories."""
     return Record(

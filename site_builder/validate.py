@@ -16,7 +16,7 @@ from slugify import slugify
 
 from . import formats
 from .errors import Problem, Problems, SiteInvalid
-from .fields import INVALID, Reader, did_you_mean
+from .fields import INVALID, Reader, Record, did_you_mean
 from .load import SiteSources, SourceFile
 from .model import Category, Era, Event, Page, Site, SiteConfig, Source
 
@@ -71,17 +71,23 @@ def check_slug(path: str, slug: str, problems: Problems) -> bool:
     return False
 
 
-def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> Event | None:
+def _read_record(path: str, data: bytes, problems: Problems, record: Record, needs: str) -> tuple[dict[str, Any], Reader] | None:
+    """Bytes to checked field values, or None with the problems recorded."""
     text = decode(path, data, problems)
-    if text is None:
-        return None
-    node = parse_yaml(path, text, problems, what="; an event needs title, date, category, summary and sources")
+    node = parse_yaml(path, text, problems, what=f"; {needs}") if text is not None else None
     if node is None:
         return None
     reader = Reader(path, problems)
-    values = formats.event_record(config.category_keys).convert(node, "", reader)
-    if values is INVALID:
+    values = record.convert(node, "", reader)
+    return None if values is INVALID else (values, reader)
+
+
+def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> Event | None:
+    record = formats.event_record(config.category_keys)
+    read = _read_record(path, data, problems, record, "an event needs title, date, category, summary and sources")
+    if read is None:
         return None
+    values, reader = read
     return Event(
         slug=slug,
         path=path,
@@ -110,16 +116,10 @@ def _one_paragraph(text: str) -> str:
 
 
 def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None:
-    text = decode(path, data, problems)
-    if text is None:
+    read = _read_record(path, data, problems, formats.SITE, "it needs title, standfirst, base_url and categories")
+    if read is None:
         return None
-    node = parse_yaml(path, text, problems, what="; it needs title, standfirst, base_url and categories")
-    if node is None:
-        return None
-    reader = Reader(path, problems)
-    values = formats.SITE.convert(node, "", reader)
-    if values is INVALID:
-        return None
+    values, reader = read
     before = len(problems)
     categories = tuple(Category(**category) for category in values["categories"])
     for index, key in _duplicates(category.key for category in categories):
