@@ -15,7 +15,6 @@ import functools
 import gzip
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys

@@ -83,6 +83,38 @@ def _clashes(chosen: Chosen, xs: list[float], index: int, row: int, extent: tupl
     return crossings
 
 
+def _best_in_rows(xs: list[float], options: list[list[tuple[str, tuple[float, float]]]], width: float, rows: int
+                  ) -> list[tuple[int, str]] | None:
+    """Depth-first search for the (row, align) of every label with the fewest leader crossings."""
+    best: tuple[int, list[tuple[int, str]]] | None = None
+    chosen: Chosen = []
+    aligns: list[str] = []
+    budget = SEARCH_BUDGET
+
+    def search(index: int, crossings: int) -> None:
+        nonlocal best, budget
+        if best is not None and crossings >= best[0]:
+            return
+        if index == len(xs):
+            best = (crossings, [(row, align) for (row, _), align in zip(chosen, aligns)])
+            return
+        budget -= 1
+        if budget < 0:
+            return
+        for row in range(rows):
+            for align, extent in options[index]:
+                added = _clashes(chosen, xs, index, row, extent, width)
+                if added is not None:
+                    chosen.append((row, extent))
+                    aligns.append(align)
+                    search(index + 1, crossings + added)
+                    chosen.pop()
+                    aligns.pop()
+
+    search(0, 0)
+    return best[1] if best is not None else None
+
+
 def place_labels(anchors: Sequence[Anchor], domain: tuple[date, date], width: float, font_size: int = FONT_SIZE) -> dict[str, Placement]:
     """Rows and alignments for the labels at this plot width.
 
@@ -97,33 +129,9 @@ def place_labels(anchors: Sequence[Anchor], domain: tuple[date, date], width: fl
     options = [[(align, _extent(x, text_width(a.text, font_size), align)) for align in ("left", "right")] for a, x in zip(items, xs)]
 
     for rows in range(1, MAX_ROWS + 1):
-        best: list[object] = [None, None]  # [crossings, placements]
-        chosen: Chosen = []
-        aligns: list[str] = []
-        budget = [SEARCH_BUDGET]
-
-        def search(index: int, crossings: int) -> None:
-            if best[0] is not None and crossings >= best[0]:  # type: ignore[operator]
-                return
-            if index == len(items):
-                best[0], best[1] = crossings, list(zip(chosen, aligns))
-                return
-            budget[0] -= 1
-            if budget[0] < 0:
-                return
-            for row in range(rows):
-                for align, extent in options[index]:
-                    added = _clashes(chosen, xs, index, row, extent, width)
-                    if added is not None:
-                        chosen.append((row, extent))
-                        aligns.append(align)
-                        search(index + 1, crossings + added)
-                        chosen.pop()
-                        aligns.pop()
-
-        search(0, 0)
-        if best[1] is not None:
-            return {item.key: Placement(row, align) for item, ((row, _), align) in zip(items, best[1])}  # type: ignore[arg-type]
+        best = _best_in_rows(xs, options, width, rows)
+        if best is not None:
+            return {item.key: Placement(row, align) for item, (row, align) in zip(items, best)}
 
     placed: dict[str, Placement] = {}
     chosen = []
