@@ -45,7 +45,7 @@ def _colours(site: Site) -> alt.Scale:
     return alt.Scale(domain=[c.label for c in site.config.categories], range=[c.colour for c in site.config.categories])
 
 
-def _event_encodings(site: Site) -> dict[str, Any]:
+def _event_encodings() -> dict[str, Any]:
     return {
         "href": alt.Href("href:N"),
         "description": alt.Description("aria:N"),
@@ -98,7 +98,7 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
 
     colour = alt.Fill("category:N", scale=_colours(site), legend=None)  # the lane names are the legend
     spans = alt.Chart(events, name="event_spans").transform_filter("datum.span").mark_rect(cornerRadius=3, cursor="pointer").encode(
-        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings(site))
+        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings())
     points = alt.Chart(events, name="event_marks").transform_filter("!datum.span").mark_point(
         filled=False, strokeWidth=2, cursor="pointer", shape="circle"
     ).encode(
@@ -107,7 +107,7 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
         fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), colour),
         stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
         size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
-        **_event_encodings(site),
+        **_event_encodings(),
     )
     shown = alt.param(name="shown", value=[c.label for c in site.config.categories])
     params: list[Any] = [shown]

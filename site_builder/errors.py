@@ -36,7 +36,7 @@ class Problem:
 
 @dataclass
 class Problems:
-    """An append-only collection of problems; sorted by file and position when reported."""
+    """An append-only collection of problems (SiteInvalid sorts them by file and position)."""
 
     items: list[Problem] = field(default_factory=list)
 
@@ -45,9 +45,6 @@ class Problems:
 
     def extend(self, other: "Problems | list[Problem]") -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)
-
-    def sorted(self) -> list[Problem]:
-        return sorted(set(self.items))
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -51,11 +51,10 @@ class MarkdownRenderer:
         return self._done[text]
 
 
-def render_markdown(text: str, converter: markdown.Markdown | None = None) -> Markup:
+def render_markdown(text: str, converter: markdown.Markdown) -> Markup:
     """Markdown to sanitised HTML. The page title owns the <h1>, so '#' and '##' both give <h2>."""
     if not text.strip():
         return Markup("")
-    converter = converter or MarkdownRenderer()._converter
     html = converter.reset().convert(text)
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
     return Markup(

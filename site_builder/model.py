@@ -174,6 +174,3 @@ class Site:
     config: SiteConfig
     events: tuple[Event, ...]  # sorted by date, then slug
     pages: tuple[Page, ...]  # sorted by order, then slug
-
-    def event(self, slug: str) -> Event:
-        return next(event for event in self.events if event.slug == slug)

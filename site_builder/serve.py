@@ -145,6 +145,25 @@ class ChangeWatcher:
         threading.Thread(target=self._rebuild_loop, daemon=True).start()
 
 
+def quiet_watcher() -> Any:
+    """livereload's own watcher polls every 800 ms; ChangeWatcher does the watching instead,
+    so livereload gets one that reports nothing and starts no polling timer."""
+    from livereload.watcher import Watcher
+
+    class QuietWatcher(Watcher):
+        def __init__(self) -> None:
+            super().__init__()
+            self._tasks = {"(site builder)": {"func": None, "delay": None, "ignore": None, "mtimes": {}}}
+
+        def start(self, callback: Callable[..., Any]) -> bool:
+            return True
+
+        def examine(self) -> tuple[None, None]:
+            return None, None
+
+    return QuietWatcher()
+
+
 def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool) -> int:
     from tornado.ioloop import IOLoop
 
@@ -170,7 +189,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool
         loop.call_later(0.3, webbrowser.open, url)
     try:
         if livereload:
-            server = Server(app=app, watcher=_QuietWatcher())
+            server = Server(app=app, watcher=quiet_watcher())
             server.serve(host=host, port=port, debug=False, restart_delay=0)
         else:
             from tornado import web, wsgi
@@ -183,26 +202,3 @@ def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool
         watcher.stop.set()
     print("Stopped.", flush=True)
     return 0
-
-
-def _quiet_watcher_class() -> type:
-    from livereload.watcher import Watcher
-
-    class QuietWatcher(Watcher):
-        """livereload's own polling is replaced by ChangeWatcher: this one reports nothing."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._tasks = {"(site builder)": {"func": None, "delay": None, "ignore": None, "mtimes": {}}}
-
-        def start(self, callback: Callable[..., Any]) -> bool:
-            return True  # "I watch by myself": livereload starts no polling timer
-
-        def examine(self) -> tuple[None, None]:
-            return None, None
-
-    return QuietWatcher
-
-
-def _QuietWatcher() -> Any:  # noqa: N802 - reads like the class it makes
-    return _quiet_watcher_class()()
