@@ -74,6 +74,7 @@ class LiveSite:
         self.links: dict[str, Neighbours] = {}
         self.renderer: Renderer | None = None
         self.snapshot = Snapshot(files={})
+        self.owes_full_render = True  # until a full render has succeeded with the current templates
 
     # -- what a change means ------------------------------------------------------------
     def needs_full_render(self, changed: set[Path]) -> bool:
@@ -102,15 +103,19 @@ class LiveSite:
     def rebuild(self, changed: set[Path] | None = None) -> RebuildReport:
         """Bring the snapshot up to date with the sources; `None` means rebuild everything."""
         start = time.perf_counter()
-        full = changed is None or self.needs_full_render(changed) or self.site is None
+        full = changed is None or self.needs_full_render(changed) or self.owes_full_render
+        # Owed until it succeeds: a template, static or site.yaml change whose rebuild fails
+        # (in validation or part-way through rendering) must not be skipped by the next one.
+        self.owes_full_render = full
         if changed is not None:
             self.tree.refresh(changed)
         try:
             site = self._validate()
             links = neighbours(site)
             if full or self._pages_changed(site):
-                files, deferred = self._render_everything(site)
+                files, deferred = self._render_everything(site, links)
                 rendered, removed = len(files), 0
+                self.owes_full_render = False
             else:
                 files, deferred, rendered, removed = self._render_changes(site, links)
         except SiteInvalid as error:
@@ -127,11 +132,11 @@ class LiveSite:
             return [(p.slug, p.title, p.nav_title, p.order) for p in s.pages]
         return menu(site) != menu(self.site)
 
-    def _render_everything(self, site: Site) -> tuple[OutputFiles, dict[str, Callable[[], bytes]]]:
+    def _render_everything(self, site: Site, links: dict[str, Neighbours]) -> tuple[OutputFiles, dict[str, Callable[[], bytes]]]:
         old = self.renderer
         self.renderer = Renderer(site, read_static(self.root), self.today,
                                  **({"compiler": old.compiler, "markdown": old.markdown, "rows": old.rows} if old else {}))
-        return render_all(self.renderer)
+        return render_all(self.renderer, links)
 
     def _render_changes(self, site: Site, links: dict[str, Neighbours]) -> tuple[OutputFiles, dict[str, Callable[[], bytes]], int, int]:
         assert self.site is not None and self.renderer is not None

@@ -209,13 +209,13 @@ def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
 
 
-def render_all(renderer: Renderer) -> tuple[OutputFiles, Deferred]:
+def render_all(renderer: Renderer, links: dict[str, Neighbours] | None = None) -> tuple[OutputFiles, Deferred]:
     """Every output of the site; the still image is left deferred for the caller to make."""
     site = renderer.site
     files: OutputFiles = dict(renderer.static_files)
     home, deferred = renderer.home()
     files.update(home)
-    links = neighbours(site)
+    links = links if links is not None else neighbours(site)
     files.update(renderer.event_page(event, links[event.slug]) for event in site.events)
     files.update(renderer.category_page(category) for category in site.config.categories)
     files.update(renderer.content_page(page) for page in site.pages)

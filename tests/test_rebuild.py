@@ -109,3 +109,19 @@ def test_broken_template_is_reported_with_its_line(live: LiveSite) -> None:
         live.rebuild({templates / "page.html"})
     assert [str(p) for p in raised.value.problems] == [
         "templates/page.html:3:1: template error: unexpected '}'"]
+
+
+def test_a_failed_full_render_is_owed_until_it_succeeds(live: LiveSite) -> None:
+    templates = live.root / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text("{{ broken }\n")
+    with pytest.raises(SiteInvalid):
+        live.rebuild({templates / "404.html"})
+    event = live.root / "events/2025-02-19-ict-spring-meeting.yaml"
+    edit(event, "title: ICT associations hold spring meeting on Resolution 57", "title: ICT associations meet in Hanoi")
+    with pytest.raises(SiteInvalid) as raised:  # an unrelated edit must not hide the broken template
+        live.rebuild({event})
+    assert [str(p) for p in raised.value.problems] == ["templates/404.html:1:1: template error: unexpected '}'"]
+    (templates / "404.html").unlink()
+    assert live.rebuild({templates / "404.html"}).full
+    assert live.snapshot.files == full_render(live.root)
