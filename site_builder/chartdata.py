@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels
-from .dates import span_label
+from .messages import Messages
 from .model import Category, Event, Site
 
 # Placement is computed for the narrowest plot of each width range and holds for wider ones.
@@ -64,16 +64,16 @@ class Geometry:
 
 def default_window(events: tuple[Event, ...]) -> tuple[date, date]:
     """The dense period: from the first to the last event that is not a future target."""
-    happened = [event for event in events if event.kind != "target"] or list(events)
+    happened = [event for event in events if not event.is_target] or list(events)
     start = min(event.date.first_day for event in happened)
-    end = max((event.end_date or event.date).last_day for event in happened)
+    end = max(event.last_day for event in happened)
     pad = max(timedelta(days=12), (end - start) * 0.04)
     return start - pad, end + pad
 
 
 def full_window(events: tuple[Event, ...], today: date) -> tuple[date, date]:
     start = min(event.date.first_day for event in events)
-    end = max(max((event.end_date or event.date).last_day for event in events), today)
+    end = max(max(event.last_day for event in events), today)
     pad = max(timedelta(days=30), (end - start) * 0.02)
     return start - pad, end + pad
 
@@ -88,7 +88,7 @@ def _placements(anchors: tuple[Anchor, ...], window: tuple[date, date]) -> tuple
 
 def placements(site: Site, window: tuple[date, date]) -> tuple[dict[str, Placement], ...]:
     """Label placement for each layout; recomputed only when a landmark or the window changes."""
-    landmarks = [event for event in site.events if event.importance == 1]
+    landmarks = [event for event in site.events if event.is_landmark]
     landmarks.sort(key=lambda event: event.label is None)  # stable: explicit labels first, then by date
     return _placements(tuple(Anchor(e.slug, e.date.first_day, e.chart_label) for e in landmarks[:MAX_LABELS]), window)
 
@@ -109,15 +109,15 @@ class TimelineData:
 OVERVIEW_FIELDS = ("start", "category", "kind")
 
 
-def event_row(event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], language: str) -> dict[str, Any]:
-    when = span_label(event.date, event.end_date, language)
+def event_row(event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], messages: Messages) -> dict[str, Any]:
+    when = messages.span(event.date, event.end_date)
     row: dict[str, Any] = {
         "slug": event.slug,
         "title": event.title,
         "start": event.date.first_day.isoformat(),
         "end": (event.end_date.last_day if event.end_date else event.date.first_day).isoformat(),
-        "span": event.end_date is not None,
-        "when": f"{when} (target)" if event.kind == "target" else when,
+        "span": event.is_span,
+        "when": messages.gettext("%(date)s (target)", date=when) if event.is_target else when,
         "category": category.label,
         "importance": event.importance,
         "kind": event.kind,
@@ -126,8 +126,8 @@ def event_row(event: Event, category: Category, lane_y: int, spots: tuple[Placem
         "y": lane_y,
         "y_top": lane_y - SPAN_HALF_HEIGHT,
         "y_bottom": lane_y + SPAN_HALF_HEIGHT,
-        "label": event.chart_label if event.importance == 1 else None,
-        "leader_end": lane_y - (SPAN_HALF_HEIGHT if event.end_date else mark_radius(event.importance)) - 2,
+        "label": event.chart_label if event.is_landmark else None,
+        "leader_end": lane_y - (SPAN_HALF_HEIGHT if event.is_span else mark_radius(event.importance)) - 2,
     }
     for index, spot in enumerate(spots):
         row[f"row_{index}"] = spot.row if spot else -1
@@ -140,14 +140,14 @@ class RowCache:
     made again. Keyed by identity, as parsed events are kept while their file is unchanged."""
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[int, int, tuple[Placement | None, ...]], tuple[Event, dict[str, Any], str, str]] = {}
+        self._rows: dict[tuple[int, Category, int, tuple[Placement | None, ...], str], tuple[Event, dict[str, Any], str, str]] = {}
 
-    def get(self, event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], language: str
+    def get(self, event: Event, category: Category, lane_y: int, spots: tuple[Placement | None, ...], messages: Messages
             ) -> tuple[dict[str, Any], str, str]:
-        key = (id(event), lane_y, spots)
+        key = (id(event), category, lane_y, spots, messages.language)
         kept = self._rows.get(key)
         if kept is None or kept[0] is not event:
-            row = event_row(event, category, lane_y, spots, language)
+            row = event_row(event, category, lane_y, spots, messages)
             kept = (event, row, script_json(row), script_json({name: row[name] for name in OVERVIEW_FIELDS}))
             self._rows[key] = kept
         return kept[1], kept[2], kept[3]
@@ -162,9 +162,8 @@ def script_json(value: Any) -> str:
     )
 
 
-def timeline_data(site: Site, today: date, rows: RowCache | None = None) -> TimelineData:
+def timeline_data(site: Site, today: date, messages: Messages, rows: RowCache | None = None) -> TimelineData:
     config = site.config
-    language = config.language
     rows = rows if rows is not None else RowCache()
     window = default_window(site.events)
     placed = placements(site, window)
@@ -177,7 +176,7 @@ def timeline_data(site: Site, today: date, rows: RowCache | None = None) -> Time
     for event in site.events:
         lane_y = geometry.lane_top(lane_index[event.category]) + LANE_MARK_Y
         spots = tuple(layout.get(event.slug) for layout in placed)
-        row, row_json, overview_json = rows.get(event, categories[event.category], lane_y, spots, language)
+        row, row_json, overview_json = rows.get(event, categories[event.category], lane_y, spots, messages)
         events.append(row)
         encoded.append(row_json)
         overview.append(overview_json)
@@ -191,6 +190,6 @@ def timeline_data(site: Site, today: date, rows: RowCache | None = None) -> Time
          "y_top": geometry.lane_top(index), "y_label": geometry.lane_top(index) + LANE_LABEL_Y}
         for index, category in enumerate(config.categories)
     ]
-    today_rows = [{"date": today.isoformat(), "label": "Today", "y": geometry.height - 4}]
+    today_rows = [{"date": today.isoformat(), "label": messages.gettext("Today"), "y": geometry.height - 4}]
     return TimelineData(events, eras, lanes, today_rows, geometry, window, full_window(site.events, today),
                         "[" + ",".join(encoded) + "]", "[" + ",".join(overview) + "]")

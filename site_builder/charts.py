@@ -17,6 +17,7 @@ import altair as alt
 import vl_convert
 
 from .chartdata import LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
+from .messages import Messages
 from .model import Site
 
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
@@ -24,6 +25,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
 LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
 SHOWN = "indexof(shown, datum.category) >= 0"
+KEPT_PICTURES = 8  # still pictures kept by the preview server (one per edition and chart)
 
 
 def utc(day: date | str) -> alt.DateTime:
@@ -45,16 +47,18 @@ def _colours(site: Site) -> alt.Scale:
     return alt.Scale(domain=[c.label for c in site.config.categories], range=[c.colour for c in site.config.categories])
 
 
-def _event_encodings() -> dict[str, Any]:
+def _event_encodings(messages: Messages) -> dict[str, Any]:
+    _ = messages.gettext
     return {
         "href": alt.Href("href:N"),
         "description": alt.Description("aria:N"),
-        "tooltip": [alt.Tooltip("title:N", title="Event"), alt.Tooltip("when:N", title="Date"), alt.Tooltip("category:N", title="Category")],
+        "tooltip": [alt.Tooltip("title:N", title=_("Event")), alt.Tooltip("when:N", title=_("Date")),
+                    alt.Tooltip("category:N", title=_("Category"))],
         "opacity": alt.condition(SHOWN, alt.value(0.95), alt.value(0.12)),
     }
 
 
-def main_view(site: Site, data: TimelineData, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
+def main_view(site: Site, data: TimelineData, messages: Messages, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
     height = data.geometry.height
     y = lambda field: alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)  # noqa: E731
     events = alt.NamedData("events")
@@ -98,7 +102,7 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
 
     colour = alt.Fill("category:N", scale=_colours(site), legend=None)  # the lane names are the legend
     spans = alt.Chart(events, name="event_spans").transform_filter("datum.span").mark_rect(cornerRadius=3, cursor="pointer").encode(
-        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings())
+        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings(messages))
     points = alt.Chart(events, name="event_marks").transform_filter("!datum.span").mark_point(
         filled=False, strokeWidth=2, cursor="pointer", shape="circle"
     ).encode(
@@ -107,7 +111,7 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
         fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), colour),
         stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
         size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
-        **_event_encodings(),
+        **_event_encodings(messages),
     )
     shown = alt.param(name="shown", value=[c.label for c in site.config.categories])
     params: list[Any] = [shown]
@@ -118,11 +122,11 @@ def main_view(site: Site, data: TimelineData, interactive: bool = True, width: i
     layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
     return alt.layer(*layers).properties(
         width=width, height=height,
-        description="Timeline of the events by category; every event is also listed below the chart.",
+        description=messages.gettext("Timeline of the events by category; every event is also listed below the chart."),
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None)
 
 
-def overview(site: Site, data: TimelineData) -> alt.LayerChart:
+def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerChart:
     events = alt.NamedData("overview_events")
     axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
                     domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
@@ -141,7 +145,8 @@ def overview(site: Site, data: TimelineData) -> alt.LayerChart:
         opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
     ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
     return alt.layer(eras, today, today_label, marks).properties(
-        width="container", height=44, description="Overview of the whole period; drag to choose the period shown in the timeline above.",
+        width="container", height=44,
+        description=messages.gettext("Overview of the whole period; drag to choose the period shown in the timeline above."),
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None)
 
 
@@ -154,6 +159,16 @@ class ChartCompiler:
 
     def __init__(self) -> None:
         self._compiled: dict[Hashable, str] = {}
+        self._drawn: dict[str, str] = {}
+
+    def svg(self, spec: dict[str, Any]) -> str:
+        """The still picture of a Vega spec, drawn once per distinct spec (drawing is slow)."""
+        key = json.dumps(spec, sort_keys=True)
+        if key not in self._drawn:
+            if len(self._drawn) >= KEPT_PICTURES:  # keep memory flat: forget the oldest
+                del self._drawn[next(iter(self._drawn))]
+            self._drawn[key] = _renumber_clip_ids(vl_convert.vega_to_svg(spec))
+        return self._drawn[key]
 
     def vega(self, key: Hashable, chart: Callable[[], alt.TopLevelMixin], datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         """`key` names everything the chart depends on except its datasets."""
@@ -217,22 +232,22 @@ def finish_overview(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def timeline_specs(site: Site, data: TimelineData, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
+def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
     """The compiled Vega of the main view and of the overview strip (rows as slots, see page_json)."""
     values = datasets(data, slots=True)
-    key = (site.config, data.geometry, data.window, data.full)
-    main = compiler.vega(("main",) + key, lambda: main_view(site, data), values)
-    strip = compiler.vega(("overview",) + key, lambda: overview(site, data), values)
+    key = (site.config, messages.language, data.geometry, data.window, data.full)
+    main = compiler.vega(("main",) + key, lambda: main_view(site, data, messages), values)
+    strip = compiler.vega(("overview",) + key, lambda: overview(site, data, messages), values)
     return finish_main(main), finish_overview(strip)
 
 
-def static_svg(site: Site, data: TimelineData, compiler: ChartCompiler) -> str:
+def static_svg(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> str:
     """The timeline as a still image for readers without JavaScript (no links, fixed width)."""
-    key = ("still", site.config, data.geometry, data.window, data.full)
-    spec = finish_main(compiler.vega(key, lambda: main_view(site, data, interactive=False, width=960), datasets(data)))
+    key = ("still", site.config, messages.language, data.geometry, data.window, data.full)
+    spec = finish_main(compiler.vega(key, lambda: main_view(site, data, messages, interactive=False, width=960), datasets(data)))
     for mark in spec.get("marks", []):
         mark.get("encode", {}).get("update", {}).pop("href", None)
-    return _renumber_clip_ids(vl_convert.vega_to_svg(spec))
+    return compiler.svg(spec)
 
 
 def _renumber_clip_ids(svg: str) -> str:

@@ -52,6 +52,20 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+PLACEHOLDER_CASED = re.compile(r"\b(TODO|TBD|FIXME)\b|\b[Ll]orem ipsum\b")  # 'todo' in prose is left alone
+PLACEHOLDER_HOSTS = re.compile(r"(^|\.)example\.(org|com|net)$|\.example$", re.IGNORECASE)
+
+
+def placeholder_in(text: str) -> re.Match[str] | None:
+    """Text an editor leaves to fill in later: TODO, TBD, FIXME, lorem ipsum."""
+    return PLACEHOLDER_CASED.search(text)
+
+
+def placeholder_host(url: str) -> bool:
+    """Addresses reserved for examples (example.org, example.com ...): never a real source."""
+    return bool(PLACEHOLDER_HOSTS.search(urlsplit(url).hostname or ""))
+
+
 @dataclass
 class Reader:
     """Conversion state for one file: where problems go and where each value sat."""
@@ -60,6 +74,8 @@ class Reader:
     problems: Problems
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     line_offset: int = 0
+    text: str = ""  # the file's text, to place warnings inside long values
+    partial: dict[str, Any] = field(default_factory=dict)  # top-level values that converted, even in an invalid file
 
     def position(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
@@ -68,6 +84,20 @@ class Reader:
         line, column = self.position(node)
         self.problems.add(self.path, line, column, where, message)
         return INVALID
+
+    def warn_placeholder(self, node: yaml.Node, where: str, value: str) -> None:
+        """A warning at the placeholder itself, inside a long value if need be."""
+        found = placeholder_in(value)
+        if found is None:
+            return
+        line, column = self.position(node)
+        source = self.text[node.start_mark.index:node.end_mark.index] if self.text else ""
+        inside = source.find(found.group(0))
+        if inside > 0:
+            before = source[:inside]
+            line += before.count("\n")
+            column = inside - before.rfind("\n") if "\n" in before else column + inside
+        self.problems.add(self.path, line, column, where, f"placeholder text '{found.group(0)}' left in the file; replace it before publishing", "warning")
 
     def remember(self, where: str, node: yaml.Node) -> None:
         self.marks[where] = self.position(node)
@@ -122,6 +152,7 @@ class Text(Kind):
             return reader.error(node, where, "must be one paragraph (no blank lines); put more in 'body'")
         if self.max_length and len(value) > self.max_length:
             return reader.error(node, where, f"is {len(value)} characters long; the limit is {self.max_length}")
+        reader.warn_placeholder(node, where, value)
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -191,6 +222,9 @@ class WebURL(Kind):
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value):
             return reader.error(node, where, f"'{value}' is not an http(s) URL")
+        if placeholder_host(value):
+            line, column = reader.position(node)
+            reader.problems.add(reader.path, line, column, where, f"'{value}' is a placeholder address (reserved for examples); use the real one", "warning")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -317,12 +351,14 @@ class Record(Kind):
                     failed = True
                 else:
                     values[spec.name] = spec.default
+        if not where:
+            reader.partial = {key: value for key, value in values.items() if value is not INVALID}
         if failed:
             return INVALID
         if self.check:
-            before = len(reader.problems)
+            before = reader.problems.error_count
             self.check(values, node, where, reader)
-            if len(reader.problems) > before:
+            if reader.problems.error_count > before:
                 return INVALID
         return values
 

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .fields import Choice, DateKind, Field, ListOf, Pattern, Reader, Record, Text, WebURL, WholeNumber
+from .model import LABEL_LENGTH
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 LANGUAGE = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
@@ -48,7 +49,7 @@ def event_record(category_keys: tuple[str, ...]) -> Record:
         check=_end_not_before_start,
         fields=(
             Field("title", Text(max_length=160), required=True, description="Headline of the event, sentence case"),
-            Field("label", Text(max_length=28), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
+            Field("label", Text(max_length=LABEL_LENGTH), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
             Field("date", DateKind(), required=True, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
             Field("end_date", DateKind(), description="For spans: when it ended (not before date)"),
             Field("category", Choice(category_keys, "category"), required=True, description="One of the categories in site.yaml"),
@@ -92,8 +93,8 @@ SITE = Record(
         Field("short_title", Text(max_length=60), description="Masthead name; defaults to the title"),
         Field("standfirst", Text(one_line=False, paragraph=True), required=True),
         Field("language", Pattern(LANGUAGE, "a language code such as en or en-GB"), default="en"),
-        Field("base_url", WebURL(), required=True),
-        Field("repository_url", WebURL(), description="Where contributors edit the site; gives 'Edit this page' links"),
+        Field("base_url", WebURL(), description="Public address of the site (canonical links, sitemap); the deployment may supply it"),
+        Field("repository_url", WebURL(), description="Where contributors edit the site; gives 'Edit this page' links; the deployment may supply it"),
         Field("repository_branch", Pattern(r"[A-Za-z0-9._/-]+", "a branch name"), default="main"),
         Field("categories", ListOf(CATEGORY, min_items=1), required=True),
         Field("eras", ListOf(ERA), default=()),

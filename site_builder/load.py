@@ -1,4 +1,6 @@
-"""Find and read a site's files: site.yaml, events/ and content/ (bytes only, no parsing).
+"""Find and read a site's files (bytes only, no parsing): site.yaml, events/, content/,
+and the theme: the generator's default templates and static files overridden by the
+site's own templates/ and static/.
 
 Reading is separate from validation so that the build can time the two, and so that the
 preview server can hand validation only what changed. Files that cannot be read, or that
@@ -11,7 +13,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import Callable
+
 from .errors import Problem, Problems
+from .theme import STATIC_DIR, TEMPLATES_DIR, THEME_STATIC, THEME_TEMPLATES
 
 CONFIG_FILE = "site.yaml"
 EVENTS_DIR = "events"
@@ -19,8 +24,6 @@ CONTENT_DIR = "content"
 EVENT_SUFFIXES = (".yaml", ".yml")
 NOT_EVENTS = {"schema.json", "README.md"}
 RESERVED_PAGE_SLUGS = {"events", "categories", "static", "index", "404"}
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STATIC = PACKAGE_ROOT / "static"
 
 
 @dataclass(frozen=True)
@@ -36,10 +39,14 @@ class SourceFile:
 
 @dataclass
 class SiteSources:
+    """What validation reads: every source file, and the problems found while reading."""
+
     root: Path
     config: SourceFile | None
     events: list[SourceFile] = field(default_factory=list)
     pages: list[SourceFile] = field(default_factory=list)
+    templates: dict[str, SourceFile] = field(default_factory=dict)  # by template name, site's over theme's
+    static: dict[str, SourceFile] = field(default_factory=dict)  # by name under static/, site's over theme's
     problems: Problems = field(default_factory=Problems)
 
 
@@ -89,11 +96,49 @@ def _event_entry(path: Path) -> Entry | None:
 
 
 def _page_entry(path: Path) -> Entry | None:
-    if is_editor_litter(path.name) or path.suffix != ".md":
+    if is_editor_litter(path.name) or path.suffix != ".md" or path.is_dir():
         return None
     if path.stem in RESERVED_PAGE_SLUGS:
         return Problem(display_path(path), 1, 1, "slug", f"'{path.stem}' is a name the generator uses; rename the page") if path.exists() else None
     return _read(path)
+
+
+def _any_entry(path: Path) -> Entry | None:
+    if is_editor_litter(path.name) or path.is_dir():
+        return None
+    return _read(path)
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder of source files and which of its files count, e.g. YAML files in events/."""
+
+    name: str
+    path: Path
+    entry: Callable[[Path], Entry | None]
+    recursive: bool = True
+
+    def holds(self, path: Path) -> bool:
+        if self.recursive:
+            return path == self.path or self.path in path.parents
+        return path == self.path or path.parent == self.path
+
+    def walk(self) -> list[Path]:
+        if not self.path.is_dir():
+            return []
+        return _walk(self.path) if self.recursive else sorted(p for p in self.path.iterdir() if not is_editor_litter(p.name))
+
+
+def site_folders(root: Path) -> tuple[Folder, ...]:
+    """Every folder a build reads. Theme folders come before the site's own, which override them."""
+    return (
+        Folder("events", root / EVENTS_DIR, _event_entry),
+        Folder("pages", root / CONTENT_DIR, _page_entry, recursive=False),
+        Folder("theme-templates", THEME_TEMPLATES, _any_entry),
+        Folder("theme-static", THEME_STATIC, _any_entry),
+        Folder("templates", root / TEMPLATES_DIR, _any_entry),
+        Folder("static", root / STATIC_DIR, _any_entry),
+    )
 
 
 @dataclass
@@ -102,23 +147,25 @@ class SourceTree:
 
     root: Path
     config: Entry | None = None
-    events: dict[Path, Entry] = field(default_factory=dict)
-    pages: dict[Path, Entry] = field(default_factory=dict)
+    folders: tuple[Folder, ...] = ()
+    files: dict[str, dict[Path, Entry]] = field(default_factory=dict)  # by folder name
 
     @classmethod
     def read(cls, root: Path) -> "SourceTree":
-        tree = cls(root)
-        tree.config = _read(root / CONFIG_FILE)
-        folder = root / EVENTS_DIR
-        for path in _walk(folder) if folder.is_dir() else []:
-            tree._put(tree.events, path, _event_entry(path))
-        content = root / CONTENT_DIR
-        for path in sorted(content.glob("*.md")) if content.is_dir() else []:
-            tree._put(tree.pages, path, _page_entry(path))
+        folders = site_folders(root)
+        tree = cls(root, _read(root / CONFIG_FILE), folders, {folder.name: {} for folder in folders})
+        for folder in folders:
+            for path in folder.walk():
+                tree._put(folder, path, folder.entry(path))
         return tree
 
-    @staticmethod
-    def _put(entries: dict[Path, Entry], path: Path, entry: Entry | None) -> None:
+    @property
+    def watched(self) -> list[Path]:
+        """The folders to watch for changes (site.yaml is watched on its own)."""
+        return sorted({folder.path.resolve() for folder in self.folders if folder.path.is_dir()})
+
+    def _put(self, folder: Folder, path: Path, entry: Entry | None) -> None:
+        entries = self.files[folder.name]
         if entry is None:
             entries.pop(path, None)
         else:
@@ -126,21 +173,23 @@ class SourceTree:
 
     def refresh(self, changed: set[Path]) -> None:
         """Re-read what changed, as reported by the watcher (files or whole folders)."""
-        events, content = self.root / EVENTS_DIR, self.root / CONTENT_DIR
         for path in changed:
             if path == self.root / CONFIG_FILE:
                 self.config = _read(path)
-            elif events in path.parents:
-                if path in self.events or path.is_file():
-                    self._put(self.events, path, _event_entry(path))
-                elif path.is_dir():  # a folder created or moved in: read what it holds
-                    for found in _walk(path):
-                        self._put(self.events, found, _event_entry(found))
-                else:  # gone: a file, or a folder deleted or moved away with its files
-                    for key in [key for key in self.events if key == path or path in key.parents]:
-                        del self.events[key]
-            elif path.parent == content:
-                self._put(self.pages, path, _page_entry(path))
+            for folder in self.folders:
+                if folder.holds(path):
+                    self._refresh(folder, path)
+
+    def _refresh(self, folder: Folder, path: Path) -> None:
+        entries = self.files[folder.name]
+        if path in entries or path.is_file():
+            self._put(folder, path, folder.entry(path))
+        elif path.is_dir():  # a folder created or moved in: read what it holds
+            for found in (_walk(path) if folder.recursive else folder.walk() if path == folder.path else []):
+                self._put(folder, found, folder.entry(found))
+        else:  # gone: a file, or a folder deleted or moved away with its files
+            for key in [key for key in entries if key == path or path in key.parents]:
+                del entries[key]
 
     def sources(self) -> SiteSources:
         problems = Problems()
@@ -150,24 +199,20 @@ class SourceTree:
         elif isinstance(self.config, Problem):
             problems.items.append(self.config)
         result = SiteSources(root=self.root, config=config, problems=problems)
-        for entries, target in ((self.events, result.events), (self.pages, result.pages)):
-            for path in sorted(entries):
-                entry = entries[path]
+        for folder in self.folders:
+            for path in sorted(self.files[folder.name]):
+                entry = self.files[folder.name][path]
                 if isinstance(entry, Problem):
                     problems.items.append(entry)
-                else:
-                    target.append(entry)
+                elif folder.name == "events":
+                    result.events.append(entry)
+                elif folder.name == "pages":
+                    result.pages.append(entry)
+                else:  # theme first, then the site's own files under the same names
+                    by_name = result.templates if folder.name.endswith("templates") else result.static
+                    by_name[path.relative_to(folder.path).as_posix()] = entry
         return result
 
 
 def read_sources(root: Path) -> SiteSources:
     return SourceTree.read(root).sources()
-
-
-def read_static(root: Path) -> dict[str, bytes]:
-    """The default static files, then the site's own, which win on the same path."""
-    files: dict[str, bytes] = {}
-    for folder in (DEFAULT_STATIC, root / "static"):
-        for path in _walk(folder) if folder.is_dir() else []:
-            files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
-    return files

@@ -6,13 +6,16 @@ fields while the contributor types, and fails `check` until the required fields 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from slugify import slugify
 
+import yaml
+
 from . import formats
-from .errors import UsageError
-from .fields import DATE_FORM
+from .errors import Problems, UsageError
+from .fields import DateKind, Reader
 from .load import EVENTS_DIR
 from .model import SiteConfig
 
@@ -20,7 +23,7 @@ MAX_SLUG_LENGTH = 70
 
 TEMPLATE = """\
 # yaml-language-server: $schema={schema}
-# A new event. Fill in every REQUIRED field, then run: python build.py check
+# A new event. Fill in every REQUIRED field, then run: {check}
 # Every fact must come from a source listed under `sources`. If the source gives no day,
 # write the date as YYYY-MM (or YYYY): never guess a day.
 
@@ -77,15 +80,23 @@ def event_slug(title: str, date: str) -> str:
     return f"{date}-{words}"
 
 
-def new_event(root: Path, config: SiteConfig, title: str, date: str, category: str | None) -> Path:
-    if not DATE_FORM.fullmatch(date):
-        raise UsageError(f"--date {date!r} is not in the form YYYY, YYYY-MM or YYYY-MM-DD")
+def check_date(text: str) -> None:
+    """The date by the same rule `check` applies to the file's `date` field."""
+    problems = Problems()
+    DateKind().convert(yaml.compose(json.dumps(text)), "date", Reader("--date", problems))
+    if problems:
+        raise UsageError(f"--date {problems.items[0].message}")
+
+
+def new_event(root: Path, config: SiteConfig, title: str, date: str, category: str | None, check: str) -> Path:
+    check_date(date)
     if category is not None and category not in config.category_keys:
         raise UsageError(f"--category {category!r} is not one of: {', '.join(config.category_keys)}")
     path = root / EVENTS_DIR / f"{event_slug(title, date)}.yaml"
     if path.exists():
         raise UsageError(f"{path} already exists; not overwriting it")
     text = TEMPLATE.format(
+        check=check,
         schema=formats.SCHEMA_FILE,
         title=_yaml_string(title),
         date=date,

@@ -1,7 +1,10 @@
-"""Shared fixtures: small throwaway sites, the CLI run in-process, the real site built once."""
+"""Shared fixtures: small throwaway sites, the CLI run in-process, the fixture site under
+tests/sites/basic built once. Engine tests never read the live events/ (test_content.py
+is where the real site is tested)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from dataclasses import dataclass
@@ -14,12 +17,13 @@ from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, http_server, require_chr
 from site_builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "sites" / "basic"
 
 SITE_YAML = """\
 title: Test timeline
 standfirst: A small site for tests.
 language: en-GB
-base_url: https://example.org/timeline/
+base_url: https://news.test/timeline/
 categories:
   - key: party
     label: Party
@@ -38,7 +42,7 @@ summary: The Politburo issued Resolution No. 57-NQ/TW.
 sources:
   - title: An article
     publisher: A publisher
-    url: https://example.org/article
+    url: https://news.test/article
 """
 
 
@@ -99,13 +103,20 @@ BUILD_DATE_EPOCH = "1763856000"  # 2025-11-23: a fixed 'today' so chart output i
 
 
 @pytest.fixture(scope="session")
-def real_site_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once for all tests that only read the output."""
-    output = tmp_path_factory.mktemp("real") / "output"
+def fixture_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site, built once for all tests that only read the output."""
+    output = tmp_path_factory.mktemp("fixture") / "output"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-        assert main(["build", "--site", str(REPO), "--output", str(output)]) == 0
+        assert main(["build", "--site", str(FIXTURE), "--output", str(output)]) == 0
     return output
+
+
+def fixture_events() -> dict[str, dict[str, object]]:
+    """The fixture's events as plain data, by slug, for tests that count or look them up."""
+    import yaml
+
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted((FIXTURE / "events").glob("*.yaml"))}
 
 
 @pytest.fixture(scope="session")
@@ -121,8 +132,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def site_url(real_site_output: Path) -> Iterator[str]:
-    with http_server(real_site_output) as url:
+def site_url(fixture_output: Path) -> Iterator[str]:
+    with http_server(fixture_output) as url:
         yield url
 
 
@@ -144,12 +155,24 @@ def page(browser, site_url: str):  # type: ignore[no-untyped-def]
     assert page.watch.foreign_requests == [], "requests left the local origin"
 
 
-def copy_real_site(destination: Path) -> Path:
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in ("site.yaml", "events", "content"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name)
-        else:
-            shutil.copy2(source, destination / name)
+def copy_site(destination: Path, source: Path = FIXTURE) -> Path:
+    """A throwaway copy of a site (the fixture site unless told otherwise) to edit freely."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("output", ".*"))
     return destination
+
+
+# -- Browser tests without Chromium: say so loudly, at the top and at the end ---------------
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if CHROMIUM.exists() or os.environ.get("CI"):
+        return None
+    return BROWSER_NOTICE
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists() and not os.environ.get("CI"):
+        skipped = len(terminalreporter.stats.get("skipped", []))
+        terminalreporter.write_line(f"{BROWSER_NOTICE} ({skipped} tests skipped)", yellow=True, bold=True)
+
+
+BROWSER_NOTICE = (f"BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's chromium "
+                  "(sudo apt-get install chromium) or run ./.ci/run, which installs it.")

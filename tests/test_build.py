@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD_DATE_EPOCH, GOOD_EVENT, REPO, TinySite, copy_real_site
+from conftest import BUILD_DATE_EPOCH, FIXTURE, GOOD_EVENT, REPO, TinySite, copy_site, fixture_events
 from linkcheck import broken_links
 
 
@@ -38,72 +38,80 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
-def real_slugs() -> list[str]:
-    return sorted(path.stem for path in (REPO / "events").glob("*.yaml"))
-
-
-def test_every_event_has_a_page(real_site_output: Path) -> None:
-    for slug in real_slugs():
-        page = real_site_output / "events" / slug / "index.html"
-        assert page.is_file(), slug
-    home = (real_site_output / "index.html").read_text()
-    for slug in real_slugs():
+def test_every_event_has_a_page(fixture_output: Path) -> None:
+    slugs = sorted(fixture_events())
+    assert len(slugs) == 9
+    for slug in slugs:
+        assert (fixture_output / "events" / slug / "index.html").is_file(), slug
+    home = (fixture_output / "index.html").read_text()
+    for slug in slugs:
         assert f'href="events/{slug}/"' in home
 
 
-def test_the_five_milestones_of_the_design_are_on_the_site(real_site_output: Path) -> None:
-    home = (real_site_output / "index.html").read_text()
-    for date, words in [
-        ("2024-12-22", "Resolution 57-NQ/TW"),
-        ("2025-01-09", "03/NQ-CP"),
-        ("2025-01-13", "National conference"),
-        ("2025-02-19", "193/2025/QH15"),
-        ("2025-08", "Hai Phong"),
+def test_home_lists_events_by_year_with_dates_at_their_precision(fixture_output: Path) -> None:
+    home = (fixture_output / "index.html").read_text()
+    assert re.findall(r'<h3 class="year-heading" id="year-(\d+)">', home) == ["2023", "2024", "2030"]
+    for date, label, words in [
+        ("2023-02-14", "14 February 2023", "City council approves the Harbour Bridge plan"),
+        ("2023-05", "May 2023", "Residents"),
+        ("2024-01-10", "10 January 2024 – 31 March 2024", "tender"),
+        ("2024", "2024", "City council publishes"),
+        ("2030", "2030", "buses"),
     ]:
-        assert re.search(rf'<time class="event-date" datetime="{date}[^"]*">[^<]*</time>\s*<a[^>]*>[^<]*{re.escape(words)}', home), words
+        assert re.search(rf'<time class="event-date" datetime="{date}">{re.escape(label)}</time>\s*<a[^>]*>[^<]*{words}', home), date
 
 
-def test_pages_categories_and_404_exist(real_site_output: Path) -> None:
-    for name in ["about/index.html", "methodology/index.html", "404.html", "sitemap.xml", "robots.txt",
-                 "categories/party/index.html", "categories/legislature/index.html"]:
-        assert (real_site_output / name).is_file(), name
+def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
+    files = sorted(path.relative_to(fixture_output).as_posix() for path in fixture_output.rglob("*") if path.is_file())
+    assert [name for name in files if not name.startswith(("events/", "static/"))] == [
+        "404.html", "about/index.html", "categories/council/index.html", "categories/court/index.html",
+        "categories/public/index.html", "index.html", "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
+    assert [name for name in files if name.startswith("static/")] == [
+        "static/css/site.css", "static/img/favicon.svg", "static/js/timeline.js",
+        "static/vendor/LICENSE-vega.txt", "static/vendor/vega-runtime.min.js"]
 
 
-def test_every_internal_link_resolves(real_site_output: Path) -> None:
-    assert broken_links(real_site_output, mount="/resolution-57/") == []  # the base_url path in site.yaml
+def test_every_internal_link_resolves(fixture_output: Path) -> None:
+    assert broken_links(fixture_output, mount="/timeline/") == []  # the base_url path in site.yaml
 
 
-def test_event_page_shows_date_at_its_precision_and_sources(real_site_output: Path) -> None:
-    page = (real_site_output / "events/2025-01-13-national-conference/index.html").read_text()
-    assert '<time datetime="2025-01-13">13 January 2025</time>' in page
+def test_event_page_shows_date_at_its_precision_and_sources(fixture_output: Path) -> None:
+    page = (fixture_output / "events/2024-06-05-court-dismisses-ferry-objection/index.html").read_text()
+    assert '<time datetime="2024-06-05">5 June 2024</time>' in page
     assert '<h2 id="sources-title">Sources</h2>' in page
     assert 'rel="prev"' in page and 'rel="next"' in page
-    target = (real_site_output / "events/2030-resolution-57-targets/index.html").read_text()
+    target = (fixture_output / "events/2030-bridge-carries-city-buses/index.html").read_text()
     assert '<time datetime="2030">2030</time>' in target
+    assert "· Target</p>" in target
+    forum = (fixture_output / "events/2024-02-20-public-forum-on-cau-ben-thuy-twinning/index.html").read_text()
+    assert ('<a href="https://news.test/vi/2024/02/dien-dan-ket-nghia" rel="noopener noreferrer external" hreflang="vi" lang="vi">'
+            "Diễn đàn về kết nghĩa cầu Bến Thủy</a>\n<span class=\"language\">(Vietnamese)</span>") in forum
+    assert '<h2 id="section-what-the-forum-discussed">What the forum discussed</h2>' in forum
+    assert '<h2 id="related-title">Related events</h2>' in forum
 
 
-def test_only_the_home_page_carries_chart_data(real_site_output: Path) -> None:
-    assert 'id="timeline-spec"' in (real_site_output / "index.html").read_text()
-    for page in real_site_output.rglob("*.html"):
-        if page.name == "index.html" and page.parent == real_site_output:
+def test_only_the_home_page_carries_chart_data(fixture_output: Path) -> None:
+    assert 'id="timeline-spec"' in (fixture_output / "index.html").read_text()
+    for page in fixture_output.rglob("*.html"):
+        if page.name == "index.html" and page.parent == fixture_output:
             continue
         text = page.read_text()
         assert "timeline-spec" not in text and "vega-runtime" not in text, page
 
 
-def test_no_cdn_or_remote_script(real_site_output: Path) -> None:
-    for page in real_site_output.rglob("*.html"):
+def test_no_cdn_or_remote_script(fixture_output: Path) -> None:
+    for page in fixture_output.rglob("*.html"):
         for src in re.findall(r'<script[^>]*src="([^"]+)"', page.read_text()):
             assert not re.match(r"(https?:)?//", src), (page, src)
 
 
-def test_build_is_deterministic(tmp_path: Path, real_site_output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_is_deterministic(tmp_path: Path, fixture_output: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     again = tmp_path / "again"
     from site_builder.cli import main
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-    assert main(["build", "--site", str(REPO), "--output", str(again)]) == 0
-    assert tree_digest(again) == tree_digest(real_site_output)
+    assert main(["build", "--site", str(FIXTURE), "--output", str(again)]) == 0
+    assert tree_digest(again) == tree_digest(fixture_output)
 
 
 def test_failed_build_leaves_previous_output_byte_identical(tiny_site: TinySite, run_cli) -> None:
@@ -133,22 +141,37 @@ def test_successful_build_replaces_output_and_removes_stale_pages(tiny_site: Tin
 
 def test_base_url_with_a_sub_path(tmp_path: Path, run_cli) -> None:
     output = tmp_path / "www" / "news" / "r57"
-    result = run_cli("build", "--site", str(REPO), "--output", str(output), "--base-url", "https://example.com/news/r57/")
+    result = run_cli("build", "--site", str(FIXTURE), "--output", str(output), "--base-url", "https://paper.test/news/r57/")
     assert result.code == 0
     assert broken_links(output, mount="/news/r57/") == []
     not_found = (output / "404.html").read_text()
     assert 'href="/news/r57/static/css/site.css?v=' in not_found
     assert 'href="/news/r57/"' in not_found
     home = (output / "index.html").read_text()
-    assert '<link rel="canonical" href="https://example.com/news/r57/">' in home
-    assert "<loc>https://example.com/news/r57/events/2025-01-13-national-conference/</loc>" in (output / "sitemap.xml").read_text()
+    assert '<link rel="canonical" href="https://paper.test/news/r57/">' in home
+    assert "<loc>https://paper.test/news/r57/events/2024-06-05-court-dismisses-ferry-objection/</loc>" in (output / "sitemap.xml").read_text()
+    assert (output / "robots.txt").read_text() == "User-agent: *\nAllow: /\nSitemap: https://paper.test/news/r57/sitemap.xml\n"
 
 
 def test_site_served_at_the_root(tmp_path: Path, run_cli) -> None:
     output = tmp_path / "output"
-    assert run_cli("build", "--site", str(REPO), "--output", str(output), "--base-url", "https://example.com").code == 0
+    assert run_cli("build", "--site", str(FIXTURE), "--output", str(output), "--base-url", "https://paper.test").code == 0
     assert broken_links(output, mount="/") == []
     assert '<a href="/">Go to the timeline</a>' in (output / "404.html").read_text()
+
+
+def test_without_a_base_url_there_is_no_canonical_link_or_sitemap(tmp_path: Path, run_cli) -> None:
+    site = copy_site(tmp_path / "site")
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace('base_url: "https://news.test/timeline/"\n', ""))
+    assert run_cli("build", "--site", str(site)).code == 0
+    home = (site / "output/index.html").read_text()
+    assert 'rel="canonical"' not in home and 'property="og:url"' not in home
+    assert not (site / "output/sitemap.xml").exists()
+    assert (site / "output/robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    assert broken_links(site / "output", mount="/") == []
+    assert run_cli("build", "--site", str(site), "--base-url", "https://paper.test/t").code == 0
+    assert '<link rel="canonical" href="https://paper.test/t/">' in (site / "output/index.html").read_text()
 
 
 def test_contributor_html_and_script_never_run(tiny_site: TinySite, run_cli) -> None:
@@ -192,7 +215,7 @@ def test_output_folder_that_holds_sources_is_refused(tiny_site: TinySite, run_cl
 
 def test_usage_errors_exit_2(run_cli) -> None:
     result = run_cli("build", "--site", "/no/such/folder")
-    assert (result.code, result.err) == (2, "python build.py build: error: --site /no/such/folder: no such folder\n")
+    assert (result.code, result.err) == (2, "site-builder build: error: --site /no/such/folder: no such folder\n")
     assert run_cli("frobnicate").code == 2
     assert run_cli("new", "No date given").code == 2
 
@@ -201,18 +224,19 @@ def test_usage_errors_exit_2(run_cli) -> None:
 def test_help_on_every_command(run_cli, command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.code == 0
-    assert result.out.startswith("usage: python build.py")
+    assert result.out.startswith(" ".join(["usage: site-builder", *command[:1]]))
 
 
 def test_build_py_runs_as_a_script_without_traceback(tmp_path: Path) -> None:
-    site = copy_real_site(tmp_path / "site")
-    (site / "events" / "2025-02-30-typo.yaml").write_text(GOOD_EVENT.replace("2024-12-22", "2025-02-30"))
+    site = copy_site(tmp_path / "site")
+    good = (site / "events/2023-02-14-bridge-plan-approved.yaml").read_text()
+    (site / "events" / "2025-02-30-typo.yaml").write_text(good.replace("date: 2023-02-14", "date: 2025-02-30"))
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site)],
                             capture_output=True, text=True, cwd=site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
-        "events/2025-02-30-typo.yaml:2:7: date: 2025-02-30 is not a valid date",
+        "events/2025-02-30-typo.yaml:4:7: date: 2025-02-30 is not a valid date",
         "1 file, 1 error; nothing was written",
     ]
     assert not (site / "output").exists()
@@ -242,26 +266,34 @@ def test_new_event_file(tiny_site: TinySite, run_cli) -> None:
 
 def test_new_refuses_unknown_category_and_bad_date(tiny_site: TinySite, run_cli) -> None:
     assert "is not one of: party, government" in run_cli("new", "X", "--date", "2025", "--category", "nope", "--site", ".").err
-    assert "is not in the form YYYY" in run_cli("new", "X", "--date", "25/12/2024", "--site", ".").err
+    for date, message in [("25/12/2024", "--date '25/12/2024' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"),
+                          ("2025-13", "--date 2025-13 is not a valid date"), ("2025-02-30", "--date 2025-02-30 is not a valid date")]:
+        result = run_cli("new", "X", "--date", date, "--site", ".")
+        assert (result.code, result.err.splitlines()[-1].split(": error: ", 1)[1]) == (2, message)
+    assert list((tiny_site.root / "events").glob("*-x.yaml")) == []
 
 
-def test_schema_file_is_current(run_cli, tmp_path: Path) -> None:
-    from site_builder import formats, pipeline
-    from site_builder.pipeline import BuildReport, load_and_validate
+def test_schema_command_writes_the_schema_and_a_stale_one_is_an_error(tiny_site: TinySite, run_cli) -> None:
+    from site_builder import pipeline
 
-    site = load_and_validate(REPO, BuildReport(), check_schema=False)
-    assert (REPO / "events/schema.json").read_text() == pipeline.schema_text(site)
-    assert json.loads(pipeline.schema_text(site))["properties"]["category"]["enum"] == list(site.config.category_keys)
-    assert formats.SCHEMA_FILE == "schema.json"
+    result = run_cli("schema", "--site", ".")
+    assert (result.code, result.out) == (0, "Wrote events/schema.json\n")
+    schema = json.loads((tiny_site.root / "events/schema.json").read_text())
+    assert schema["properties"]["category"]["enum"] == ["party", "government"]
+    assert run_cli("check", "--site", ".").code == 0
+    config = tiny_site.root / "site.yaml"
+    config.write_text(config.read_text() + "  - key: courts\n    label: Courts\n    colour: \"#6a3d9a\"\n")
+    result = run_cli("check", "--site", ".")
+    assert result.code == 1
+    assert result.err.splitlines()[0].startswith("events/schema.json:1:1: out of date with the event format or site.yaml categories; run ")
+    assert pipeline.schema_text(pipeline.load_config(tiny_site.root)).count("courts") == 1
 
 
-def test_event_pages_link_to_edit_and_correction(real_site_output: Path) -> None:
-    page = (real_site_output / "events/2025-01-13-national-conference/index.html").read_text()
-    repository = yaml.safe_load((REPO / "site.yaml").read_text())["repository_url"]
-    assert f'<a href="{repository}/edit/main/events/2025-01-13-national-conference.yaml">Edit this page</a>' in page
-    assert (f'<a href="{repository}/issues/new?template=correction.yml&amp;title=Correction%3A%20National%20conference'
-            f'%20on%20Resolution%2057%20held%20at%20Dien%20Hong%20Hall&amp;event=2025-01-13-national-conference">'
-            "Report a correction</a>") in page
+def test_event_pages_link_to_edit_and_correction(fixture_output: Path) -> None:
+    page = (fixture_output / "events/2024-06-05-court-dismisses-ferry-objection/index.html").read_text()
+    assert '<a href="https://git.test/newsroom/timeline/edit/main/events/2024-06-05-court-dismisses-ferry-objection.yaml">Edit this page</a>' in page
+    assert ('<a href="https://git.test/newsroom/timeline/issues/new?template=correction.yml&amp;title=Correction%3A%20Court%20dismisses'
+            '%20the%20ferry%20company%27s%20objection%20to%20the%20bridge&amp;event=2024-06-05-court-dismisses-ferry-objection">Report a correction</a>') in page
 
 
 def test_no_edit_links_without_a_repository(tiny_site: TinySite, run_cli) -> None:

@@ -17,10 +17,11 @@ from typing import Callable, Iterator
 
 import pytest
 
-from conftest import BUILD_DATE_EPOCH, REPO, copy_real_site, open_page
+from conftest import BUILD_DATE_EPOCH, REPO, copy_site, open_page
 from site_builder.cli import main
+from site_builder.serve import RELOAD_SCRIPT
 
-LIVE_SCRIPT = re.compile(rb'<script type="text/javascript">\(function\(\)\{var s=document.createElement\("script"\);.*?</script>')
+LIVE_SCRIPT = re.compile(re.escape(RELOAD_SCRIPT))
 
 
 def free_port() -> int:
@@ -70,9 +71,9 @@ class Server:
         raise AssertionError(f"timed out waiting for {what}\n{self.log.read_text()}")
 
 
-def start_server(tmp_path: Path, *options: str) -> Server:
-    root = copy_real_site(tmp_path / "site")
-    port = free_port()
+def start_server(tmp_path: Path, *options: str, port: int | None = None) -> Server:
+    root = copy_site(tmp_path / "site")
+    port = port or free_port()
     log = tmp_path / "serve.log"
     env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_DATE_EPOCH)
     with open(log, "w") as sink:
@@ -111,28 +112,36 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_serves_home_with_live_reload_and_no_cache(server: Server) -> None:
     response = server.get("/")
     assert response.status == 200
-    assert "<h1>Resolution 57: Vietnam" in response.text
+    assert "<h1>Harbour Bridge: a fictional test timeline</h1>" in response.text
     assert response.headers["cache-control"] == "no-store, no-cache, must-revalidate, max-age=0"
     assert LIVE_SCRIPT.search(response.body)
-    assert server.get("/events/2025-01-13-national-conference").headers["location"] == "/events/2025-01-13-national-conference/"
+    assert server.get("/livereload.js").status == 200
+    assert server.get("/events/2024-11-30-harbour-bridge-opens").headers["location"] == "/events/2024-11-30-harbour-bridge-opens/"
     assert server.get("/no/such/page/").status == 404
-    assert "Serving" in server.log.read_text() and "127.0.0.1" in server.log.read_text()
+    assert f"Serving the site in this folder at http://127.0.0.1:{server.port}/ (Ctrl-C to stop)" in server.log.read_text()
 
 
 def test_edit_shows_on_event_page_and_home_list(server: Server) -> None:
-    edit(server.root / "events/2025-01-09-government-action-program.yaml",
-         "title: Government issues Resolution 03/NQ-CP, its Action Program for Resolution 57",
-         "title: Government adopts its Action Program (Resolution 03/NQ-CP)")
-    server.until(lambda: "<h1>Government adopts its Action Program (Resolution 03/NQ-CP)</h1>"
-                 in server.get("/events/2025-01-09-government-action-program/").text, "the edited page")
-    assert "Government adopts its Action Program (Resolution 03/NQ-CP)</a>" in server.get("/").text
+    edit(server.root / "events/2024-11-30-harbour-bridge-opens.yaml",
+         "title: The Harbour Bridge opens to walkers and cyclists", "title: The bridge opens at last")
+    server.until(lambda: "<h1>The bridge opens at last</h1>" in server.get("/events/2024-11-30-harbour-bridge-opens/").text, "the edited page")
+    assert "The bridge opens at last</a>" in server.get("/").text
+
+
+def test_a_template_folder_created_while_serving_is_watched(server: Server) -> None:
+    footer = server.root / "templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    footer.write_text("<footer>Our own footer</footer>\n")
+    server.until(lambda: "<footer>Our own footer</footer>" in server.get("/about/").text, "the site's own footer")
+    footer.write_text("<footer>Our own footer, edited</footer>\n")
+    server.until(lambda: "<footer>Our own footer, edited</footer>" in server.get("/about/").text, "the edited footer")
 
 
 def test_new_renamed_and_deleted_files(server: Server) -> None:
-    source = (server.root / "events/2025-02-19-ict-spring-meeting.yaml").read_text()
+    source = (server.root / "events/2024-11-30-harbour-bridge-opens.yaml").read_text()
     new = server.root / "events/2025-03-01-new-ministry-starts.yaml"
-    new.write_text(source.replace("date: 2025-02-19", "date: 2025-03-01").replace(
-        "title: ICT associations hold spring meeting on Resolution 57", "title: New ministry starts work"))
+    new.write_text(source.replace("date: 2024-11-30", "date: 2025-03-01").replace(
+        "title: The Harbour Bridge opens to walkers and cyclists", "title: New ministry starts work"))
     server.until(lambda: server.get("/events/2025-03-01-new-ministry-starts/").status == 200, "the new page")
     assert "New ministry starts work" in server.get("/").text
 
@@ -148,18 +157,18 @@ def test_new_renamed_and_deleted_files(server: Server) -> None:
 
 
 def test_invalid_yaml_shows_overlay_and_fix_restores(server: Server) -> None:
-    path = server.root / "events/2025-01-13-national-conference.yaml"
+    path = server.root / "events/2024-11-30-harbour-bridge-opens.yaml"
     good = path.read_text()
-    path.write_text(good.replace("category: conference", "category: [conference", 1))
-    server.until(lambda: server.get("/events/2025-01-13-national-conference/").status == 500, "the error page")
+    path.write_text(good.replace("category: public", "category: [public", 1))
+    server.until(lambda: server.get("/events/2024-11-30-harbour-bridge-opens/").status == 500, "the error page")
     page = server.get("/").text
     assert "The site has errors" in page
-    assert "events/2025-01-13-national-conference.yaml:6:11: YAML syntax error" in page
-    assert '<span class="line"><span class="number">5</span>category: [conference</span>' in page
+    assert "events/2024-11-30-harbour-bridge-opens.yaml:6:11: YAML syntax error" in page
+    assert '<span class="line"><span class="number">5</span>category: [public</span>' in page
     assert '<span class="line bad"><span class="number">6</span>importance: 1</span>' in page
-    assert "events/2025-01-13-national-conference.yaml:6:11: YAML syntax error" in server.log.read_text()
+    assert "events/2024-11-30-harbour-bridge-opens.yaml:6:11: YAML syntax error" in server.log.read_text()
     path.write_text(good)
-    server.until(lambda: server.get("/events/2025-01-13-national-conference/").status == 200, "the fixed page")
+    server.until(lambda: server.get("/events/2024-11-30-harbour-bridge-opens/").status == 200, "the fixed page")
     assert "The site has errors" not in server.get("/").text
 
 
@@ -184,11 +193,11 @@ def test_served_bytes_equal_build_output(server: Server, tmp_path: Path, monkeyp
 def test_open_page_reloads_itself_after_an_edit(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
     origin = f"http://127.0.0.1:{server.port}"
     context, page = open_page(browser, origin)
-    page.goto(origin + "/events/2024-09-02-to-lam-speech/")
+    page.goto(origin + "/events/2023-02-14-bridge-plan-approved/")
     server.until(lambda: "Browser Connected" in server.log.read_text(), "the page to connect for live reload")
-    edit(server.root / "events/2024-09-02-to-lam-speech.yaml",
-         "title: General Secretary To Lam's speech of 2 September 2024", "title: To Lam speaks on 2 September 2024")
-    page.wait_for_function("document.querySelector('h1').textContent === 'To Lam speaks on 2 September 2024'", timeout=20000)
+    edit(server.root / "events/2023-02-14-bridge-plan-approved.yaml",
+         "title: City council approves the Harbour Bridge plan", "title: Council says yes to the bridge")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Council says yes to the bridge'", timeout=20000)
     context.close()
 
 
@@ -196,5 +205,19 @@ def test_without_live_reload_pages_are_served_unchanged(tmp_path: Path) -> None:
     for running in run_server(start_server(tmp_path, "--no-livereload")):
         page = running.get("/about/")
         assert page.status == 200 and b"livereload" not in page.body
-        edit(running.root / "content/about.md", "title: About this timeline", "title: About the timeline")
-        running.until(lambda: "<h1>About the timeline</h1>" in running.get("/about/").text, "the edited page")
+        assert running.get("/livereload.js").status == 404
+        edit(running.root / "content/about.md", "title: About this test site", "title: About the test site")
+        running.until(lambda: "<h1>About the test site</h1>" in running.get("/about/").text, "the edited page")
+
+
+def test_a_busy_port_is_named_before_anything_is_announced(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), "serve", "--site", str(copy_site(tmp_path / "site")),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.endswith(f"serve: error: port {port} on 127.0.0.1 is already in use (is another preview server running?); "
+                                  f"choose another with --port {port + 1} (or: make serve PORT={port + 1})\n")

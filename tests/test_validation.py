@@ -20,7 +20,7 @@ def check_errors(run_cli, *expected: str) -> None:
 def test_valid_site_passes(tiny_site: TinySite, run_cli) -> None:
     result = run_cli("check", "--site", ".")
     assert (result.code, result.err) == (0, "")
-    assert result.out == "1 events, 1 pages: no problems found\n"
+    assert result.out == "1 event, 1 page: no problems found\n"
 
 
 def test_yaml_syntax_error(tiny_site: TinySite, run_cli) -> None:
@@ -119,7 +119,7 @@ def test_related_must_exist(tiny_site: TinySite, run_cli) -> None:
 
 
 def test_source_url_must_be_http(tiny_site: TinySite, run_cli) -> None:
-    tiny_site.event("url", GOOD_EVENT.replace("https://example.org/article", "javascript:alert(1)"))
+    tiny_site.event("url", GOOD_EVENT.replace("https://news.test/article", "javascript:alert(1)"))
     check_errors(run_cli, "events/url.yaml:9:10: sources[0].url: 'javascript:alert(1)' is not an http(s) URL")
 
 
@@ -170,11 +170,13 @@ def test_page_front_matter_lines_count_from_the_file_start(tiny_site: TinySite, 
 
 
 def test_site_yaml_errors_have_lines(tiny_site: TinySite, run_cli) -> None:
-    text = (tiny_site.root / "site.yaml").read_text().replace('"#1f5f9e"', "blue").replace("base_url:", "base_ulr:")
+    text = (tiny_site.root / "site.yaml").read_text().replace('"#1f5f9e"', "blue").replace("base_url:", "base_ulr:").replace(
+        "standfirst:", "standfrist:")
     tiny_site.write("site.yaml", text)
     check_errors(
         run_cli,
-        "site.yaml:1:1: base_url: required field is missing",
+        "site.yaml:1:1: standfirst: required field is missing",
+        "site.yaml:2:1: standfrist: unknown field (did you mean 'standfirst'?)",
         "site.yaml:4:1: base_ulr: unknown field (did you mean 'base_url'?)",
         "site.yaml:11:13: categories[1].colour: 'blue' is not a colour such as #1f5f9e",
     )
@@ -182,7 +184,7 @@ def test_site_yaml_errors_have_lines(tiny_site: TinySite, run_cli) -> None:
 
 def test_all_errors_of_all_files_in_one_run_sorted(tiny_site: TinySite, run_cli) -> None:
     tiny_site.event("b-second", GOOD_EVENT.replace("date: 2024-12-22", "date: 2025-13").replace("party", "partyy"))
-    tiny_site.event("a-first", GOOD_EVENT.replace("https://example.org/article", "ftp://example"))
+    tiny_site.event("a-first", GOOD_EVENT.replace("https://news.test/article", "ftp://example"))
     check_errors(
         run_cli,
         "events/a-first.yaml:9:10: sources[0].url: 'ftp://example' is not an http(s) URL",
@@ -199,7 +201,8 @@ def test_json_format_for_tools(tiny_site: TinySite, run_cli) -> None:
     assert result.code == 1
     assert json.loads(result.out) == {
         "ok": False,
-        "problems": [{"path": "events/feb.yaml", "line": 2, "column": 7, "field": "date", "message": "2025-02-30 is not a valid date"}],
+        "problems": [{"path": "events/feb.yaml", "line": 2, "column": 7, "field": "date", "message": "2025-02-30 is not a valid date",
+                      "severity": "error"}],
     }
 
 
@@ -209,3 +212,84 @@ def test_yaml_11_surprises_are_refused_as_titles_or_dates(tiny_site: TinySite, r
     result = run_cli("check", "--site", ".")
     assert result.code == 1
     assert result.err.startswith("events/odd.yaml:2:7: date: ")
+
+
+# -- Warnings, --strict and plain-language YAML errors ---------------------------------------
+def test_placeholder_text_warns_and_strict_refuses(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("todo", GOOD_EVENT.replace("summary: The Politburo issued Resolution No. 57-NQ/TW.", "summary: TODO"))
+    result = run_cli("check", "--site", ".")
+    assert result.code == 0
+    assert result.err == "events/todo.yaml:5:10: warning: summary: placeholder text 'TODO' left in the file; replace it before publishing\n1 file, 1 warning\n"
+    assert result.out == "2 events, 1 page: no errors, 1 warning (--strict makes warnings errors)\n"
+    strict = run_cli("check", "--site", ".", "--strict")
+    assert strict.code == 1
+    assert strict.err == "events/todo.yaml:5:10: summary: placeholder text 'TODO' left in the file; replace it before publishing\n1 file, 1 error\n"
+    assert run_cli("build", "--site", ".", "--strict").code == 1
+    assert not (tiny_site.root / "output").exists()
+    assert run_cli("build", "--site", ".").code == 0
+
+
+def test_placeholders_are_found_where_they_sit(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("spots", GOOD_EVENT.replace("https://news.test/article", "https://www.example.com/story") + (
+        "body: |\n  A first paragraph.\n\n  More to come, FIXME before Friday.\n"))
+    tiny_site.write("content/about.md", "---\ntitle: About\ndescription: TBD\n---\nAbout.\n\nLorem ipsum dolor.\n")
+    tiny_site.write("site.yaml", (tiny_site.root / "site.yaml").read_text().replace("https://news.test/timeline/", "https://example.org/t/"))
+    result = run_cli("check", "--site", ".")
+    assert result.code == 0
+    assert result.err.splitlines() == [
+        "content/about.md:3:14: warning: description: placeholder text 'TBD' left in the file; replace it before publishing",
+        "content/about.md:7:1: warning: placeholder text 'Lorem ipsum' left in the file; replace it before publishing",
+        "events/spots.yaml:9:10: warning: sources[0].url: 'https://www.example.com/story' is a placeholder address (reserved for examples); use the real one",
+        "events/spots.yaml:13:17: warning: body: placeholder text 'FIXME' left in the file; replace it before publishing",
+        "site.yaml:4:11: warning: base_url: 'https://example.org/t/' is a placeholder address (reserved for examples); use the real one",
+        "3 files, 5 warnings",
+    ]
+
+
+def test_no_base_or_repository_url_is_not_a_warning(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.write("site.yaml", (tiny_site.root / "site.yaml").read_text().replace("base_url: https://news.test/timeline/\n", ""))
+    result = run_cli("check", "--site", ".", "--strict")
+    assert (result.code, result.err) == (0, "")
+
+
+def test_json_stays_pure_json_on_github_actions(tiny_site: TinySite, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    tiny_site.event("feb", GOOD_EVENT.replace("date: 2024-12-22", "date: 2025-02-30").replace("summary: The", "summary: TODO The"))
+    result = run_cli("check", "--site", ".", "--format", "json")
+    assert result.code == 1 and result.err == ""
+    document = json.loads(result.out)  # one document and nothing else: json.loads refuses trailing text
+    assert [(p["line"], p["severity"]) for p in document["problems"]] == [(2, "error"), (5, "warning")]
+    tiny_site.event("feb", GOOD_EVENT.replace("summary: The", "summary: TODO The"))
+    result = run_cli("check", "--site", ".", "--format", "json")
+    assert result.code == 0 and result.err == ""
+    assert json.loads(result.out) == {"ok": True, "events": 2, "pages": 1, "problems": [
+        {"path": "events/feb.yaml", "line": 5, "column": 10, "field": "summary", "severity": "warning",
+         "message": "placeholder text 'TODO' left in the file; replace it before publishing"}]}
+
+
+def test_cross_file_problems_come_in_the_same_run_as_the_file_s_own(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("2025-01-01-broken", GOOD_EVENT.replace("date: 2024-12-22", "date: 2025-02-30").replace(
+        "category: party", "category: partie") + "related: [2024-12-22-resolution-75]\n")
+    check_errors(
+        run_cli,
+        "events/2025-01-01-broken.yaml:2:7: date: 2025-02-30 is not a valid date",
+        "events/2025-01-01-broken.yaml:3:11: category: 'partie' is not a known category (did you mean 'party'?); choose one of: party, government",
+        "events/2025-01-01-broken.yaml:10:11: related[0]: no event with slug '2024-12-22-resolution-75' (did you mean '2024-12-22-resolution-57'?)",
+    )
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("title: Resolution 57: the first year\n",
+     "1:21: YAML syntax error: the value of 'title' contains ': ', which YAML reads as a new field; put the whole value in quotes, e.g. title: \"…: …\""),
+    ("title: A\n\tdate: 2025\n", "2:1: YAML syntax error: a tab is used for indentation here; YAML needs spaces (indent with two spaces)"),
+    ("title: A\n  date: 2025\n",
+     "2:7: YAML syntax error: this line is indented more than the field above it; fields at the same level must start in the same column"),
+    ("title: A\nsources:\n  - title: x\n   publisher: y\n",
+     "4:4: YAML syntax error: the indentation of this line does not match the lines above it; fields of the same item must start in the same column"),
+    ("title: \"unclosed\ndate: 2025\n", "3:1: YAML syntax error: a quoted value that starts on line 1 is never closed; add the closing quotation mark"),
+])
+def test_yaml_syntax_errors_in_plain_words(tiny_site: TinySite, run_cli, text: str, expected: str) -> None:
+    tiny_site.event("syntax", text)
+    check_errors(run_cli, f"events/syntax.yaml:{expected}")

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Rebuilds static/vendor/vega-runtime.min.js and static/vendor/LICENSE-vega.txt:
+# Rebuilds site_builder/theme/static/vendor/vega-runtime.min.js and site_builder/theme/static/vendor/LICENSE-vega.txt:
 # the Vega runtime only (the site compiles Vega-Lite to Vega at build time).
 # Needs node >= 18 and npm with access to the npm registry. See README.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="${1:-$root/static/vendor}"
+out="${1:-$root/site_builder/theme/static/vendor}"
 python="${PYTHON:-$root/.venv/bin/python}"
 
 cd "$here"

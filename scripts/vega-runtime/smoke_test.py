@@ -34,7 +34,7 @@ from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-DEFAULT_BUNDLE = ROOT / "static" / "vendor" / "vega-runtime.min.js"
+DEFAULT_BUNDLE = ROOT / "site_builder" / "theme" / "static" / "vendor" / "vega-runtime.min.js"
 # The full Vega build of the same version, installed by build.sh: if present, the
 # bundle's SVG output is compared with it.
 REFERENCE_BUNDLE = HERE / "node_modules" / "vega" / "build" / "vega.min.js"

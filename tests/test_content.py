@@ -1,0 +1,78 @@
+"""The Resolution 57 site itself: it builds, passes the strict check, and every event page
+shows its sources. Written for any set of events, so adding, editing or removing an
+ordinary event in events/ fails none of these (engine tests use tests/sites/ instead)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from conftest import BUILD_DATE_EPOCH, REPO
+from linkcheck import broken_links, parse
+from site_builder.cli import main
+
+SCHEMA_PATH = REPO / "events/schema.json"
+
+
+@pytest.fixture(scope="module")
+def real_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("real") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
+        assert main(["build", "--site", str(REPO), "--output", str(output), "--strict",
+                     "--base-url", "https://timeline.test/resolution-57/"]) == 0
+    return output
+
+
+def event_files() -> list[Path]:
+    return sorted((REPO / "events").rglob("*.yaml"))
+
+
+def test_strict_check_passes(run_cli) -> None:
+    result = run_cli("check", "--site", str(REPO), "--strict")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.endswith(": no problems found\n")
+
+
+def test_every_event_page_cites_its_sources(real_output: Path) -> None:
+    assert event_files()
+    for path in event_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        page = real_output / "events" / path.stem / "index.html"
+        html = page.read_text(encoding="utf-8")
+        cited = re.findall(r'<li id="source-\d+">.*?<a href="(https?://[^"]+)"', html, re.S)
+        assert cited == [source["url"] for source in data["sources"]], path.name
+        assert len(cited) >= 1
+
+
+def test_every_internal_link_resolves(real_output: Path) -> None:
+    assert broken_links(real_output, mount="/resolution-57/") == []
+
+
+def test_every_page_names_its_language(real_output: Path) -> None:
+    language = yaml.safe_load((REPO / "site.yaml").read_text(encoding="utf-8"))["language"]
+    for page in real_output.rglob("*.html"):
+        assert f'<html lang="{language}">' in page.read_text(encoding="utf-8"), page
+        assert parse(page).links  # every page links somewhere (the masthead at least)
+
+
+def test_every_event_matches_the_editor_schema() -> None:
+    validator = jsonschema.Draft202012Validator(yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8")))
+    for path in event_files():
+        # YAML 1.2 as editors read it: dates stay strings
+        text = re.sub(r"^(\s*(?:date|end_date): )(\d{4}-\d{2}-\d{2})\s*$", r'\1"\2"', path.read_text(encoding="utf-8"), flags=re.M)
+        assert list(validator.iter_errors(yaml.safe_load(text))) == [], path.name
+
+
+def test_this_site_keeps_only_its_own_theme_files() -> None:
+    """The theme lives in the engine; the site's templates/ and static/ hold only what is its own."""
+    theme = REPO / "site_builder/theme"
+    for folder in ("templates", "static"):
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file():
+                twin = theme / folder / path.relative_to(REPO / folder)
+                assert not twin.exists() or twin.read_bytes() != path.read_bytes(), f"{path} is a copy of {twin}"
