@@ -1,0 +1,261 @@
+"""The home page timeline as Altair charts, compiled to Vega at build time.
+
+Two views: the main timeline (annotated landmarks, lanes by category, spans as bars, eras
+as bands, zoom and pan on time) framing the dense period, and an overview strip of the
+whole range, targets to 2045 included, whose brush sets the main view's window (the page
+script keeps brush and zoom in step). Readers get compiled Vega and the Vega runtime only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any, Callable, Hashable
+
+import altair as alt
+import vl_convert
+
+from .chartdata import LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
+from .messages import Messages
+from .model import Site
+
+VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
+INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
+LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
+SHOWN = "indexof(shown, datum.category) >= 0"
+KEPT_PICTURES = 8  # still pictures kept by the preview server (one per edition and chart)
+
+
+def utc(day: date | str) -> alt.DateTime:
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
+
+
+def _x(window: tuple[date, date] | None, axis: alt.Axis | Any = alt.Undefined, field: str = "start") -> alt.X:
+    """The shared time scale; only one layer defines the axis (the others leave it unset)."""
+    scale = alt.Scale(type="utc", domain=[utc(window[0]), utc(window[1])]) if window else alt.Scale(type="utc")
+    return alt.X(f"{field}:T", title=None, scale=scale, axis=axis)
+
+
+def _pixels(height: int) -> alt.Scale:
+    return alt.Scale(domain=[0, height], range=[0, height], nice=False, zero=False)
+
+
+def _colours(site: Site) -> alt.Scale:
+    return alt.Scale(domain=[c.label for c in site.config.categories], range=[c.colour for c in site.config.categories])
+
+
+def _event_encodings(messages: Messages) -> dict[str, Any]:
+    _ = messages.gettext
+    return {
+        "href": alt.Href("href:N"),
+        "description": alt.Description("aria:N"),
+        "tooltip": [alt.Tooltip("title:N", title=_("Event")), alt.Tooltip("when:N", title=_("Date")),
+                    alt.Tooltip("category:N", title=_("Category"))],
+        "opacity": alt.condition(SHOWN, alt.value(0.95), alt.value(0.12)),
+    }
+
+
+def main_view(site: Site, data: TimelineData, messages: Messages, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
+    height = data.geometry.height
+    y = lambda field: alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)  # noqa: E731
+    events = alt.NamedData("events")
+    x_axis = alt.Axis(grid=True, gridColor="#ececec", tickCount=alt.expr("width < 500 ? 4 : 8"), labelFlush=True,
+                      domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=11, labelPadding=4)
+    window = data.window
+
+    eras = alt.Chart(alt.NamedData("eras"), name="era_bands").mark_rect().encode(
+        x=_x(window, x_axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
+    era_labels = alt.Chart(alt.NamedData("eras"), name="era_labels").mark_text(
+        align="left", baseline="alphabetic", dx=5, fontSize=11, fontStyle="italic", color=MUTED, clip=True
+    ).encode(x=_x(window), y=alt.value(14), text="label:N")
+    lane_rules = alt.Chart(alt.NamedData("lanes"), name="lane_rules").mark_rule(color=RULE).encode(y=y("y_top"))
+    lane_labels = alt.Chart(alt.NamedData("lanes"), name="lane_labels").mark_text(
+        align="left", baseline="alphabetic", fontSize=11, fontWeight="bold", dx=2
+    ).encode(x=alt.value(0), y=y("y_label"), text="label:N", fill=alt.Fill("colour:N", scale=None),
+             opacity=alt.condition("indexof(shown, datum.label) >= 0", alt.value(1), alt.value(0.35)))
+    today = alt.Chart(alt.NamedData("today"), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], clip=True).encode(
+        x=_x(window, field="date"))
+    today_label = alt.Chart(alt.NamedData("today"), name="today_label").mark_text(
+        align="right", dx=-4, fontSize=11, fontWeight="bold", color=INK, clip=True).encode(x=_x(window, field="date"), y=y("y"), text="label:N")
+
+    labelled = (alt.Chart(events).transform_filter("datum.label != null")
+                .transform_calculate(layout=LAYOUT)
+                .transform_calculate(row="[datum.row_0, datum.row_1, datum.row_2][datum.layout]",
+                                     align="[datum.align_0, datum.align_1, datum.align_2][datum.layout]")
+                .transform_filter("datum.row >= 0")
+                .transform_calculate(label_y=f"{data.geometry.band_bottom} - datum.row * {LABEL_ROW} - 5")
+                .transform_calculate(leader_start="datum.label_y + 4"))
+    leaders = labelled.mark_rule(color="#8c8c8c", strokeWidth=1).encode(
+        x=_x(window), y=y("leader_start"), y2="leader_end:Q",
+        opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name="event_leaders")
+    label_layers = [
+        labelled.transform_filter(f"datum.align == '{align}'").mark_text(
+            align=align, baseline="alphabetic", dx=4 if align == "left" else -4, fontWeight="bold", color=INK,
+            fontSize=alt.expr("width < 500 ? 11 : 12"), cursor="pointer",
+        ).encode(x=_x(window), y=y("label_y"), text="label:N", href="href:N", description="aria:N",
+                 opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name=f"event_labels_{align}")
+        for align in ("left", "right")
+    ]
+
+    colour = alt.Fill("category:N", scale=_colours(site), legend=None)  # the lane names are the legend
+    spans = alt.Chart(events, name="event_spans").transform_filter("datum.span").mark_rect(cornerRadius=3, cursor="pointer").encode(
+        x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings(messages))
+    points = alt.Chart(events, name="event_marks").transform_filter("!datum.span").mark_point(
+        filled=False, strokeWidth=2, cursor="pointer", shape="circle"
+    ).encode(
+        x=_x(window, x_axis),
+        y=y("y"),
+        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), colour),
+        stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
+        size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
+        **_event_encodings(messages),
+    )
+    shown = alt.param(name="shown", value=[c.label for c in site.config.categories])
+    params: list[Any] = [shown]
+    if interactive:
+        params.append(alt.selection_interval(name="zoom", bind="scales", encodings=["x"]))
+    points = points.add_params(*params)
+
+    layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
+    return alt.layer(*layers).properties(
+        width=width, height=height,
+        description=messages.gettext("Timeline of the events by category; every event is also listed below the chart."),
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None)
+
+
+def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerChart:
+    events = alt.NamedData("overview_events")
+    axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
+                    domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
+    brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},
+                                   mark=alt.BrushConfig(fill=INK, fillOpacity=0.07, stroke=INK, strokeOpacity=0.8))
+    eras = alt.Chart(alt.NamedData("eras"), name="overview_eras").mark_rect().encode(
+        x=_x(None, axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
+    today = alt.Chart(alt.NamedData("today"), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3]).encode(x=_x(None, field="date"))
+    today_label = alt.Chart(alt.NamedData("today"), name="overview_today_label").mark_text(
+        align="left", dx=3, dy=-12, fontSize=10, fontWeight="bold", color=INK).encode(x=_x(None, field="date"), y=alt.value(10), text="label:N")
+    marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle").encode(
+        x=_x(None, axis),
+        y=alt.value(28),
+        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), alt.Fill("category:N", scale=_colours(site), legend=None)),
+        stroke=alt.Color("category:N", scale=_colours(site), legend=None),
+        opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
+    ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
+    return alt.layer(eras, today, today_label, marks).properties(
+        width="container", height=44,
+        description=messages.gettext("Overview of the whole period; drag to choose the period shown in the timeline above."),
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None)
+
+
+class ChartCompiler:
+    """Compiles chart skeletons (specs without their data) once, then fills in the data.
+
+    The data are the only part that changes when an event is edited, and keeping them out
+    of Altair and vl-convert makes a compile cost the same for 10 events or 10,000.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[Hashable, str] = {}
+        self._drawn: dict[str, str] = {}
+
+    def svg(self, spec: dict[str, Any]) -> str:
+        """The still picture of a Vega spec, drawn once per distinct spec (drawing is slow)."""
+        key = json.dumps(spec, sort_keys=True)
+        if key not in self._drawn:
+            if len(self._drawn) >= KEPT_PICTURES:  # keep memory flat: forget the oldest
+                del self._drawn[next(iter(self._drawn))]
+            self._drawn[key] = _renumber_clip_ids(vl_convert.vega_to_svg(spec))
+        return self._drawn[key]
+
+    def vega(self, key: Hashable, chart: Callable[[], alt.TopLevelMixin], datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        """`key` names everything the chart depends on except its datasets."""
+        if key not in self._compiled:
+            self._compiled[key] = json.dumps(vl_convert.vegalite_to_vega(chart().to_dict(validate=False), vl_version=VEGA_LITE_VERSION))
+        spec = json.loads(self._compiled[key])
+        for entry in spec.get("data", []):
+            if entry.get("name") in datasets:
+                entry["values"] = datasets[entry["name"]]
+        return spec
+
+
+SLOTS = {"events": "@@events@@", "overview_events": "@@overview_events@@"}  # filled with pre-encoded rows
+
+
+def datasets(data: TimelineData, slots: bool = False) -> dict[str, Any]:
+    """The charts' data by dataset name; with `slots`, the event rows are left as markers
+    that `page_json` fills with rows encoded once per event (see chartdata.RowCache)."""
+    return {
+        "events": SLOTS["events"] if slots else data.events,
+        "overview_events": SLOTS["overview_events"] if slots else [{key: row[key] for key in OVERVIEW_FIELDS} for row in data.events],
+        "eras": data.eras,
+        "lanes": data.lanes,
+        "today": data.today,
+    }
+
+
+def page_json(spec: dict[str, Any], data: TimelineData) -> str:
+    """The spec as JSON for a <script> element, event rows spliced in already encoded."""
+    text = script_json(spec)
+    text = text.replace(f'"{SLOTS["events"]}"', data.events_json, 1)
+    return text.replace(f'"{SLOTS["overview_events"]}"', data.overview_json, 1)
+
+
+def _named_marks(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    found = []
+    for mark in spec.get("marks", []):
+        if mark.get("name") == name:
+            found.append(mark)
+        found.extend(_named_marks(mark, name))
+    return found
+
+
+def finish_main(spec: dict[str, Any]) -> dict[str, Any]:
+    """What Vega-Lite cannot say: era labels cut to their band; lane names (the chart's
+    legend) that receive clicks, which the page script turns into the category filter."""
+    for mark in _named_marks(spec, "era_labels_marks"):
+        mark["encode"]["update"]["limit"] = {"signal": "max(0, scale('x', datum.end) - max(0, scale('x', datum.start)) - 10)"}
+        mark["encode"]["update"]["x"] = {"signal": "max(0, scale('x', datum.start))"}
+    for mark in _named_marks(spec, "lane_labels_marks"):
+        mark["interactive"] = True
+        mark["encode"]["update"]["cursor"] = {"value": "pointer"}
+    return spec
+
+
+def finish_overview(spec: dict[str, Any]) -> dict[str, Any]:
+    """The brush is a pointer tool; keyboard and screen-reader users have the list and filter."""
+    for name in ("brush_brush_bg", "brush_brush"):
+        for mark in _named_marks(spec, name):
+            mark["aria"] = False
+    return spec
+
+
+def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The compiled Vega of the main view and of the overview strip (rows as slots, see page_json)."""
+    values = datasets(data, slots=True)
+    key = (site.config, messages.language, data.geometry, data.window, data.full)
+    main = compiler.vega(("main",) + key, lambda: main_view(site, data, messages), values)
+    strip = compiler.vega(("overview",) + key, lambda: overview(site, data, messages), values)
+    return finish_main(main), finish_overview(strip)
+
+
+def static_svg(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> str:
+    """The timeline as a still image for readers without JavaScript (no links, fixed width)."""
+    key = ("still", site.config, messages.language, data.geometry, data.window, data.full)
+    spec = finish_main(compiler.vega(key, lambda: main_view(site, data, messages, interactive=False, width=960), datasets(data)))
+    for mark in spec.get("marks", []):
+        mark.get("encode", {}).get("update", {}).pop("href", None)
+    return compiler.svg(spec)
+
+
+def _renumber_clip_ids(svg: str) -> str:
+    """vl-convert numbers clip paths with a counter that lives as long as the process; number
+    them per image instead, so the same chart always gives the same bytes."""
+    numbers: dict[str, str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        return numbers.setdefault(match.group(1), f"clip{len(numbers) + 1}")
+
+    return re.sub(r"\b(clip\d+)\b", renumber, svg)

@@ -1,0 +1,44 @@
+"""Dates in words, at the precision they were given: "22 December 2024", "August 2025", "2030".
+
+Labels are computed at build time and shipped as text (also to the chart's tooltips), so
+no reader's time zone can move a date by a day.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
+from .model import PartialDate
+
+
+@lru_cache(maxsize=None)
+def locale_for(language: str) -> Locale:
+    return Locale.parse(language, sep="-")
+
+
+@lru_cache(maxsize=65536)
+def date_label(value: PartialDate, language: str) -> str:
+    locale = locale_for(language)
+    if value.precision == "day":
+        return format_date(value.first_day, "long", locale=locale)
+    if value.precision == "month":
+        return format_skeleton("yMMMM", value.first_day, locale=locale)
+    return str(value.year)
+
+
+def span_label(start: PartialDate, end: PartialDate | None, language: str) -> str:
+    """A date, or a range written out in full at each end's own precision."""
+    if end is None or end == start:
+        return date_label(start, language)
+    return f"{date_label(start, language)} – {date_label(end, language)}"
+
+
+def language_name(code: str, language: str) -> str:
+    """'vi' -> 'Vietnamese' in the site's language; an unknown code is shown as written."""
+    try:
+        return Locale.parse(code, sep="-").get_display_name(locale_for(language)) or code
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return code

@@ -1,0 +1,122 @@
+"""The three file formats a site is written in: events, site.yaml and page front matter.
+
+Each is declared once as a `Record`; validation converts with it and `event_json_schema`
+describes it for editors, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from .fields import Choice, DateKind, Field, ListOf, Pattern, Reader, Record, Text, WebURL, WholeNumber
+from .model import LABEL_LENGTH
+
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+LANGUAGE = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+COLOUR = r"#[0-9a-fA-F]{6}"
+IMPORTANCE = (1, 2, 3)
+EVENT_KINDS = ("event", "target")
+SCHEMA_FILE = "schema.json"
+
+
+def _end_not_before_start(values: dict[str, Any], node: yaml.MappingNode, where: str, reader: Reader) -> None:
+    start, end = values.get("date"), values.get("end_date")
+    if start and end and end.last_day < start.first_day:
+        line, column = reader.marks.get("end_date", reader.position(node))
+        reader.problems.add(reader.path, line, column, "end_date", f"{end} is before date {start}")
+
+
+SOURCE = Record(
+    title="Source",
+    fields=(
+        Field("title", Text(max_length=300), required=True, description="Headline of the cited article or document"),
+        Field("publisher", Text(max_length=120), required=True, description="Who published it"),
+        Field("url", WebURL(), required=True, description="Where a reader can check it (http or https)"),
+        Field("date", DateKind(), description="Publication date, at the precision known"),
+        Field("language", Pattern(LANGUAGE, "a language code such as en, vi or fr"), description="Language of the cited version"),
+    ),
+)
+
+
+@lru_cache(maxsize=8)
+def event_record(category_keys: tuple[str, ...]) -> Record:
+    """The event format for a site whose site.yaml declares these categories."""
+    return Record(
+        title="Timeline event",
+        check=_end_not_before_start,
+        fields=(
+            Field("title", Text(max_length=160), required=True, description="Headline of the event, sentence case"),
+            Field("label", Text(max_length=LABEL_LENGTH), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
+            Field("date", DateKind(), required=True, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
+            Field("end_date", DateKind(), description="For spans: when it ended (not before date)"),
+            Field("category", Choice(category_keys, "category"), required=True, description="One of the categories in site.yaml"),
+            Field("kind", Choice(EVENT_KINDS, "kind"), default="event", description="'target' for a future goal, drawn hollow"),
+            Field("importance", Choice(IMPORTANCE, "importance"), default=2, description="1 = landmark (labelled on the chart), 2 = normal, 3 = minor"),
+            Field("summary", Text(one_line=False, paragraph=True, max_length=1200), required=True, description="One plain-text paragraph"),
+            Field("body", Text(one_line=False), default="", description="Longer account in Markdown"),
+            Field("actors", ListOf(Text(max_length=200)), default=(), description="People and organisations involved"),
+            Field("location", Text(max_length=200), description="Where it happened"),
+            Field("documents", ListOf(Text(max_length=200)), default=(), description="Legal instruments, e.g. Resolution No. 57-NQ/TW"),
+            Field("tags", ListOf(Text(max_length=60)), default=(), description="Short lowercase keywords"),
+            Field("related", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of related events (file names without .yaml)"),
+            Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
+        ),
+    )
+
+
+CATEGORY = Record(
+    title="Category",
+    fields=(
+        Field("key", Pattern(SLUG, "a key of lowercase letters, digits and hyphens"), required=True),
+        Field("label", Text(max_length=60), required=True),
+        Field("colour", Pattern(COLOUR, "a colour such as #1f5f9e"), required=True),
+        Field("description", Text(one_line=False), default=""),
+    ),
+)
+
+ERA = Record(
+    title="Era",
+    fields=(
+        Field("label", Text(max_length=60), required=True),
+        Field("start", DateKind(), required=True),
+        Field("end", DateKind(), required=True),
+    ),
+)
+
+SITE = Record(
+    title="Site configuration",
+    fields=(
+        Field("title", Text(max_length=160), required=True),
+        Field("short_title", Text(max_length=60), description="Masthead name; defaults to the title"),
+        Field("standfirst", Text(one_line=False, paragraph=True), required=True),
+        Field("language", Pattern(LANGUAGE, "a language code such as en or en-GB"), default="en"),
+        Field("base_url", WebURL(), description="Public address of the site (canonical links, sitemap); the deployment may supply it"),
+        Field("repository_url", WebURL(), description="Where contributors edit the site; gives 'Edit this page' links; the deployment may supply it"),
+        Field("repository_branch", Pattern(r"[A-Za-z0-9._/-]+", "a branch name"), default="main"),
+        Field("categories", ListOf(CATEGORY, min_items=1), required=True),
+        Field("eras", ListOf(ERA), default=()),
+    ),
+)
+
+PAGE = Record(
+    title="Page front matter",
+    fields=(
+        Field("title", Text(max_length=160), required=True),
+        Field("nav_title", Text(max_length=30), description="Short name in the site menu; defaults to the title"),
+        Field("description", Text(one_line=False, paragraph=True, max_length=300), default=""),
+        Field("order", WholeNumber(1, 999), default=100),
+    ),
+)
+
+
+def event_json_schema(category_keys: tuple[str, ...]) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of event files, for yaml-language-server and jsonschema."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$comment": "Generated by `python build.py schema` from site_builder/formats.py; do not edit.",
+    }
+    schema.update(event_record(category_keys).json_schema())
+    return schema

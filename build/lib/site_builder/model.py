@@ -1,0 +1,278 @@
+"""The site's data as plain, immutable objects: what validation produces and rendering reads.
+
+Nothing here knows about YAML or HTML. Dates keep the precision the contributor wrote,
+because a timeline that prints "1 August 2025" for an event reported only as "August 2025"
+invents a fact.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, urlencode, urlsplit
+
+from .theme import Theme
+
+Precision = Literal["year", "month", "day"]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> date:
+        if self.day is not None:
+            return self.first_day
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @property
+    def iso(self) -> str:
+        """The value as written: 2025, 2025-08 or 2025-08-21 (also valid in <time datetime>)."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        """Coarser dates sort before finer ones of the same period: 'August' precedes '21 August'."""
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+def page_file(url: str) -> str:
+    """The file that serves a folder URL: 'events/x/' is written as 'events/x/index.html'."""
+    return f"{url}index.html"
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    colour: str
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"categories/{self.key}/"
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str
+    date: PartialDate | None = None
+    language: str | None = None
+
+
+EventKind = Literal["event", "target"]
+LANDMARK = 1  # the importance of events labelled on the chart
+LABEL_LENGTH = 28  # the longest chart annotation, in characters
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated happening (or, with kind 'target', a dated goal) and the sources that report it."""
+
+    slug: str
+    path: str  # as shown in error messages (relative to the current folder when inside it)
+    title: str
+    date: PartialDate
+    category: str
+    summary: str
+    sources: tuple[Source, ...]
+    end_date: PartialDate | None = None
+    label: str | None = None
+    kind: EventKind = "event"
+    importance: int = 2
+    body: str = ""
+    tags: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    location: str | None = None
+    documents: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def sort_key(self) -> tuple[tuple[int, int, int], str]:
+        return (self.date.sort_key, self.slug)
+
+    @property
+    def url(self) -> str:
+        return f"events/{self.slug}/"
+
+    @property
+    def is_landmark(self) -> bool:
+        """Landmarks are annotated on the chart and stressed in lists."""
+        return self.importance == LANDMARK
+
+    @property
+    def is_target(self) -> bool:
+        """A dated goal rather than something that happened: drawn hollow, never an outcome."""
+        return self.kind == "target"
+
+    @property
+    def is_span(self) -> bool:
+        return self.end_date is not None
+
+    @property
+    def last_day(self) -> date:
+        return (self.end_date or self.date).last_day
+
+    @property
+    def chart_label(self) -> str:
+        """What the chart writes beside a landmark: the short label, else the title, shortened."""
+        if self.label:
+            return self.label
+        return self.title if len(self.title) <= LABEL_LENGTH else self.title[: LABEL_LENGTH - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Era:
+    """A labelled stretch of time drawn as a background band behind the timeline."""
+
+    label: str
+    start: PartialDate
+    end: PartialDate
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    standfirst: str
+    language: str
+    categories: tuple[Category, ...]
+    base_url: str | None = None  # None: not known yet (the deployment supplies it)
+    repository_url: str | None = None
+    eras: tuple[Era, ...] = ()
+    short_title: str = ""
+    repository_branch: str = "main"
+
+    def category(self, key: str) -> Category:
+        return self._categories[key]
+
+    @cached_property
+    def _categories(self) -> dict[str, Category]:
+        return {category.key: category for category in self.categories}
+
+    @property
+    def category_keys(self) -> tuple[str, ...]:
+        return tuple(category.key for category in self.categories)
+
+    @property
+    def base_path(self) -> str:
+        """The path the site is served under ('/' when the base URL is unknown)."""
+        return urlsplit(self.base_url).path or "/" if self.base_url else "/"
+
+    def absolute(self, url: str) -> str | None:
+        """A page's public address, or None while the base URL is unknown."""
+        return self.base_url + url if self.base_url else None
+
+    def edit_url(self, event: "Event") -> str | None:
+        """Where a contributor edits the event's file, when the repository is known."""
+        if not self.repository_url:
+            return None
+        return f"{self.repository_url}/edit/{self.repository_branch}/{event.file}"
+
+    def correction_url(self, event: "Event", title: str) -> str | None:
+        """The issue form for reporting a correction, pre-filled with `title` and the event."""
+        if not self.repository_url:
+            return None
+        query = urlencode({"template": "correction.yml", "title": title, "event": event.slug}, quote_via=quote)
+        return f"{self.repository_url}/issues/new?{query}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page from content/, such as About."""
+
+    slug: str
+    path: str
+    title: str
+    description: str
+    body_markdown: str
+    order: int = 100
+    nav_title: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+    @property
+    def menu_entry(self) -> tuple[str, str, str, int]:
+        """What every page shows of this one (the menu and the footer)."""
+        return (self.slug, self.title, self.nav_title, self.order)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What an event page shows of other events; its page changes when any of these do."""
+
+    previous: Event | None
+    next: Event | None
+    related: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build needs, loaded and validated: the input of rendering."""
+
+    root: Path
+    config: SiteConfig
+    events: tuple[Event, ...]  # sorted by date, then slug
+    pages: tuple[Page, ...]  # sorted by order, then slug
+    theme: Theme = field(default_factory=Theme)
+
+    @cached_property
+    def neighbours(self) -> dict[str, Neighbours]:
+        """Each event's previous and next event in time, and the events it names as related."""
+        by_slug = {event.slug: event for event in self.events}
+        events = self.events
+        return {
+            event.slug: Neighbours(
+                previous=events[index - 1] if index > 0 else None,
+                next=events[index + 1] if index + 1 < len(events) else None,
+                related=tuple(by_slug[slug] for slug in event.related),
+            )
+            for index, event in enumerate(events)
+        }
+
+    @cached_property
+    def _by_category(self) -> dict[str, tuple[Event, ...]]:
+        members: dict[str, list[Event]] = {key: [] for key in self.config.category_keys}
+        for event in self.events:
+            members[event.category].append(event)
+        return {key: tuple(events) for key, events in members.items()}
+
+    def events_in(self, category: Category) -> tuple[Event, ...]:
+        return self._by_category[category.key]
+
+    @property
+    def menu(self) -> tuple[tuple[str, str, str, int], ...]:
+        return tuple(page.menu_entry for page in self.pages)

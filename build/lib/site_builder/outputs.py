@@ -1,0 +1,124 @@
+"""THE registry: every file a build writes is declared here once, with the paths it
+writes, what each depends on and how it is made.
+
+`build` renders every declared output; the preview server renders the same declarations
+and reuses an earlier file only when its dependency key is unchanged (Lektor's build
+programs with their recorded dependencies, kept as values rather than file lists). So a
+new output (a feed, a data file, a language edition) is one entry below, and the preview
+server can never serve it stale: there is no second list of what depends on what.
+
+Every page also depends on the site-wide inputs (`Renderer.site_wide`: site.yaml, the
+menu of content pages, the theme's templates and static files, today's date); when those
+change, every file is made again.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Iterable
+
+from .errors import Problem, SiteInvalid
+from .model import Site, page_file
+from .render import STILL_IMAGE, Renderer
+from .theme import STATIC_PREFIX
+
+Target = tuple[str, Any]  # (output path, the subject the file is about: an event, a category ...)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One kind of output file."""
+
+    name: str
+    targets: Callable[[Site], Iterable[Target]]  # the files it writes for this site
+    depends: Callable[[Site, Any], Hashable]  # what a file shows besides the site-wide inputs
+    render: Callable[[Renderer, Any], bytes]
+    lazy: bool = False  # slow and rarely looked at while editing: made when first requested in preview
+
+
+def _single(path: str) -> Callable[[Site], Iterable[Target]]:
+    return lambda site: [(path, None)]
+
+
+def _nothing(site: Site, subject: Any) -> Hashable:
+    return None
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("static", lambda site: [(STATIC_PREFIX + name, name) for name in sorted(site.theme.static)],
+           lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name]),
+    Output("home", _single("index.html"), lambda site, _: site.events, lambda r, _: r.home()),
+    Output("timeline-still", _single(STILL_IMAGE), lambda site, _: site.events, lambda r, _: r.still_image(), lazy=True),
+    Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
+           lambda site, event: (event, site.neighbours[event.slug]), Renderer.event_page),
+    Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],
+           lambda site, category: site.events_in(category), Renderer.category_page),
+    Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
+    Output("sitemap", lambda site: [("sitemap.xml", None)] if site.config.base_url else [],
+           lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap()),
+    Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots()),
+    Output("not-found", _single("404.html"), _nothing, lambda r, _: r.not_found()),
+)
+
+
+class Lazy:
+    """A file made on first request, once, whichever thread asks first."""
+
+    def __init__(self, make: Callable[[], bytes]):
+        self._make: Callable[[], bytes] | None = make
+        self._bytes: bytes | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if self._bytes is None:
+                assert self._make is not None
+                self._bytes, self._make = self._make(), None
+            return self._bytes
+
+
+@dataclass
+class Rendering:
+    """One complete set of output files, with what each was made from."""
+
+    files: dict[str, bytes | Lazy]
+    keys: dict[str, Hashable] = field(default_factory=dict)
+    renderer: Renderer | None = None
+    made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
+
+    def get(self, path: str) -> bytes | None:
+        found = self.files.get(path)
+        return found() if isinstance(found, Lazy) else found
+
+    def materialize(self) -> dict[str, bytes]:
+        """Every file as bytes, lazy ones included: what `build` writes."""
+        return {path: data() if isinstance(data, Lazy) else data for path, data in self.files.items()}
+
+
+def render(site: Site, renderer: Renderer, previous: Rendering | None = None) -> Rendering:
+    """Every registered output; a file whose key matches `previous` is reused, not made again."""
+    if previous is not None and (previous.renderer is None or previous.renderer.site_wide != renderer.site_wide):
+        previous = None
+    files: dict[str, bytes | Lazy] = {}
+    keys: dict[str, Hashable] = {}
+    made: list[str] = []
+    for output in OUTPUTS:
+        for path, subject in output.targets(site):
+            if path in files:
+                raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
+            key = output.depends(site, subject)
+            if previous is not None and path in previous.keys and previous.keys[path] == key:
+                files[path] = previous.files[path]
+            elif output.lazy:
+                files[path] = Lazy(_bind(output.render, renderer, subject))
+                made.append(path)
+            else:
+                files[path] = output.render(renderer, subject)
+                made.append(path)
+            keys[path] = key
+    return Rendering(files, keys, renderer, made)
+
+
+def _bind(render: Callable[[Renderer, Any], bytes], renderer: Renderer, subject: Any) -> Callable[[], bytes]:
+    return lambda: render(renderer, subject)

@@ -1,0 +1,141 @@
+"""The whole build, top to bottom: load -> validate -> render -> write.
+
+Nothing is written until everything has validated and rendered (as Zola loads the whole
+site before building it), so a failed build leaves the previous output exactly as it was.
+`check` stops after validating; the preview server (`rebuild.py`) calls the same
+`validate` and `render` on the files it keeps in memory, and only adds watching and serving.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from . import formats, outputs
+from .chartdata import build_date
+from .errors import Problem, Problems, SiteInvalid
+from .load import CONFIG_FILE, EVENTS_DIR, SourceTree, display_path
+from .messages import Messages
+from .model import Site, SiteConfig
+from .outputs import Rendering
+from .render import RenderCaches, Renderer
+from .validate import ParseCache, read_config, validate_site, with_slash
+from .write import check_output_folder, write_site
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given on the command line (or by the deployment) that win over site.yaml."""
+
+    base_url: str | None = None
+    repository_url: str | None = None
+
+    def apply(self, config: SiteConfig) -> SiteConfig:
+        changes = {name: value for name, value in (("base_url", with_slash(self.base_url)),
+                                                   ("repository_url", self.repository_url)) if value}
+        return dataclasses.replace(config, **changes) if changes else config  # type: ignore[arg-type]
+
+
+@dataclass
+class BuildReport:
+    site: Site | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - start
+
+    def summary(self) -> str:
+        assert self.site is not None
+        pages = sum(1 for name in self.files if name.endswith(".html"))
+        phases = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in self.timings.items())
+        return f"Built {len(self.site.events)} events into {pages} pages ({len(self.files)} files) in {sum(self.timings.values()):.2f} s: {phases}"
+
+
+def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overrides = Overrides(),
+             strict: bool = False, check_schema: bool = True) -> tuple[Site, list[Problem]]:
+    """The site and its warnings, or SiteInvalid with every problem (warnings too, and
+    warnings count as errors when `strict`)."""
+    try:
+        site, warnings = validate_site(tree.sources(), cache)
+    except SiteInvalid as invalid:
+        raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
+    site = dataclasses.replace(site, config=overrides.apply(site.config))
+    warnings = warnings + interface_warnings(tree, site.config)
+    stale = schema_problem(site) if check_schema else None
+    if stale or (strict and warnings):
+        raise SiteInvalid(([stale] if stale else []) + [p.as_error() if strict else p for p in warnings])
+    return site, warnings
+
+
+def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
+    """A language without an interface catalogue would show English buttons on a Vietnamese page."""
+    if Messages(config.language).has_catalogue:
+        return []
+    shown = display_path(tree.root / CONFIG_FILE)
+    return [Problem(shown, 1, 1, "language", f"no interface catalogue for '{config.language}'; buttons and labels stay in English "
+                    f"(add site_builder/locales/{config.language.replace('-', '_')}/LC_MESSAGES/messages.po)", "warning")]
+
+
+def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
+    """Every registered output, reusing files of `previous` whose inputs did not change."""
+    renderer = Renderer(site, today, caches or RenderCaches())
+    if previous is not None and previous.renderer is not None and previous.renderer.site_wide == renderer.site_wide:
+        renderer = previous.renderer.with_site(site)
+    return outputs.render(site, renderer, previous)
+
+
+def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False) -> BuildReport:
+    report = BuildReport()
+    check_output_folder(output, root)
+    with report.phase("load"):
+        tree = SourceTree.read(root)
+    with report.phase("validate"):
+        report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
+    with report.phase("render"):
+        report.files = render(report.site, build_date()).materialize()
+    with report.phase("write"):
+        write_site(report.files, output)
+    return report
+
+
+def check(root: Path, strict: bool = False) -> BuildReport:
+    report = BuildReport()
+    report.site, report.warnings = validate(SourceTree.read(root), strict=strict)
+    return report
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Only site.yaml: for commands such as `new` that must work while an event is unfinished."""
+    path = root / CONFIG_FILE
+    problems = Problems()
+    if not path.is_file():
+        problems.add(display_path(path), 1, 1, "", "site configuration file not found")
+    config = read_config(display_path(path), path.read_bytes(), problems) if not problems else None
+    if config is None:
+        raise SiteInvalid(problems.items)
+    return config
+
+
+def schema_text(config: SiteConfig) -> str:
+    return json.dumps(formats.event_json_schema(config.category_keys), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_problem(site: Site) -> Problem | None:
+    """A stale events/schema.json would give contributors wrong hints in their editor."""
+    path = site.root / EVENTS_DIR / formats.SCHEMA_FILE
+    if path.is_file() and path.read_text(encoding="utf-8") != schema_text(site.config):
+        return Problem(display_path(path), 1, 1, "", "out of date with the event format or site.yaml categories; run the 'schema' command")
+    return None

@@ -1,0 +1,212 @@
+"""Turn a validated Site into page bytes: the Jinja2 environment (theme templates, the i18n
+extension, filters) and the `Renderer` that every output in `outputs.py` draws with.
+
+Nothing is written here. Links between pages are relative, so the same output works at a
+domain's root, under a sub-path and from a plain file server; only the 404 page, which is
+served at arbitrary depths, uses absolute paths built from the base path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from . import charts
+from .chartdata import RowCache, TimelineData, timeline_data
+from .errors import Problem, SiteInvalid
+from .load import display_path
+from .markup import MarkdownRenderer
+from .messages import Messages, same_language
+from .model import Category, Event, Page, Site
+from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
+
+STILL_IMAGE = "timeline.svg"
+
+
+def relative_url(target: str, page_url: str) -> str:
+    """Link from the page at `page_url` (a folder URL like 'events/x/') to `target`."""
+    base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+    if not base and target:
+        return target  # from the site's root folder every target is already relative to it
+    path, _, query = target.partition("?")
+    rel = posixpath.relpath(path or ".", base or ".")
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel.rstrip("/") + "/"
+    return rel + (f"?{query}" if query else "")
+
+
+def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRenderer) -> Environment:
+    env = Environment(
+        loader=ThemeLoader(theme),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(messages.translations, newstyle=True)  # type: ignore[attr-defined]
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, count: int, **values: Any) -> str:
+        """As Jinja's, but `%(num)s` is the count written the language's way (1,234 or 1.234)."""
+        values.setdefault("num", messages.number(count))
+        text = messages.translations.ngettext(singular, plural, count)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % values
+
+    env.globals["ngettext"] = ngettext
+    env.filters["date_label"] = messages.date
+    env.filters["number"] = messages.number
+    env.filters["same_language"] = same_language
+    env.filters["markdown"] = markdown
+    env.globals["span_label"] = messages.span
+    env.globals["language_name"] = messages.language_name
+    return env
+
+
+@dataclass
+class RenderCaches:
+    """Work kept between the preview server's rebuilds because its inputs are in its keys:
+    compiled chart skeletons, rendered Markdown and chart rows."""
+
+    compiler: charts.ChartCompiler = field(default_factory=charts.ChartCompiler)
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    rows: RowCache = field(default_factory=RowCache)
+
+
+@dataclass
+class Renderer:
+    """Everything pages share: the site, the templates, today's date and the caches that
+    make re-rendering cheap."""
+
+    site: Site
+    today: date
+    caches: RenderCaches = field(default_factory=RenderCaches)
+    list_items: dict[tuple[int, str], tuple[Event, Markup]] = field(default_factory=dict)
+
+    @cached_property
+    def messages(self) -> Messages:
+        return Messages(self.site.config.language)
+
+    @cached_property
+    def env(self) -> Environment:
+        return make_environment(self.site.theme, self.messages, self.caches.markdown)
+
+    @cached_property
+    def site_wide(self) -> tuple[Any, ...]:
+        """What every page shows or depends on: when any of it changes, every page is redrawn."""
+        site = self.site
+        return (site.config, site.menu, site.theme.digest, self.today)
+
+    def with_site(self, site: Site) -> "Renderer":
+        """The same templates and caches for a site whose site-wide inputs are unchanged."""
+        renderer = Renderer(site, self.today, self.caches, self.list_items)
+        renderer.__dict__.update({name: self.__dict__[name] for name in ("messages", "env") if name in self.__dict__})
+        return renderer
+
+    # -- pages --------------------------------------------------------------------------
+    def page(self, template: str, page_url: str, absolute: bool = False, **values: Any) -> bytes:
+        config = self.site.config
+        fingerprints = self.site.theme.fingerprints
+
+        def url(target: str) -> str:
+            return config.base_path + target if absolute else relative_url(target, page_url)
+
+        def asset(name: str) -> str:
+            return url(f"{STATIC_PREFIX}{name}?v={fingerprints[name]}")
+
+        def list_item(event: Event) -> Markup:
+            return self.list_item(event, page_url)
+
+        try:
+            html = self.env.get_template(template).render(
+                site=self.site, config=config, page_url=page_url, list_item=list_item, by_year=by_year,
+                canonical=config.absolute(page_url), url=url, asset=asset, has_asset=fingerprints.__contains__,
+                extra_css=EXTRA_CSS, **values,
+            )
+        except TemplateError as error:
+            raise SiteInvalid([template_problem(error, template)]) from error
+        return html.encode("utf-8")
+
+    def list_item(self, event: Event, page_url: str) -> Markup:
+        """An event's entry in a list, kept: long lists are re-rendered after every edit."""
+        key = (id(event), page_url)  # parsed events are kept, so identity is a cheap key
+        kept = self.list_items.get(key)
+        if kept is None or kept[0] is not event:
+            macro = self.env.get_template("partials/event_item.html").module.event_item  # type: ignore[attr-defined]
+            kept = (event, Markup(macro(event, lambda target: relative_url(target, page_url), self.site.config)))
+            self.list_items[key] = kept
+        return kept[1]
+
+    @cached_property
+    def timeline(self) -> TimelineData:
+        return timeline_data(self.site, self.today, self.messages, self.caches.rows)
+
+    @cached_property
+    def timeline_json(self) -> tuple[str, str]:
+        main, overview = charts.timeline_specs(self.site, self.timeline, self.messages, self.caches.compiler)
+        return charts.page_json(main, self.timeline), charts.page_json(overview, self.timeline)
+
+    def home(self) -> bytes:
+        main_json, overview_json = self.timeline_json
+        data = self.timeline
+        return self.page(
+            "index.html", "", events=self.site.events, timeline_json=main_json, overview_json=overview_json,
+            chart_height=data.geometry.height, window=[day.isoformat() for day in data.window],
+            still_image=STILL_IMAGE, still_version=fingerprint(main_json.encode("utf-8")),
+        )
+
+    def still_image(self) -> bytes:
+        """The timeline for readers without JavaScript: the slowest thing a build draws."""
+        return charts.static_svg(self.site, self.timeline, self.messages, self.caches.compiler).encode("utf-8")
+
+    def event_page(self, event: Event) -> bytes:
+        return self.page("event.html", event.url, event=event, category=self.site.config.category(event.category),
+                         links=self.site.neighbours[event.slug])
+
+    def category_page(self, category: Category) -> bytes:
+        return self.page("category.html", category.url, category=category, events=self.site.events_in(category))
+
+    def content_page(self, page: Page) -> bytes:
+        return self.page("page.html", page.url, page=page)
+
+    def sitemap(self) -> bytes:
+        site = self.site
+        urls = [""] + [e.url for e in site.events] + [c.url for c in site.config.categories] + [p.url for p in site.pages]
+        return self.page("sitemap.xml", "sitemap.xml", urls=urls)
+
+    def robots(self) -> bytes:
+        return self.page("robots.txt", "robots.txt", sitemap=self.site.config.absolute("sitemap.xml"))
+
+    def not_found(self) -> bytes:
+        return self.page("404.html", "404.html", absolute=True)
+
+
+def by_year(events: Iterable[Event]) -> list[tuple[int, list[Event]]]:
+    """Events (already in date order) under their years."""
+    return [(year, list(group)) for year, group in itertools.groupby(events, key=lambda event: event.date.year)]
+
+
+def template_problem(error: TemplateError, template: str) -> Problem:
+    """A broken template reported like a broken event: file, line, message."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if line is None:  # a runtime error: find the innermost template frame
+        frame = error.__traceback__
+        while frame is not None:
+            code = frame.tb_frame.f_code
+            if code.co_filename.endswith((".html", ".xml", ".txt")):
+                filename, line = code.co_filename, frame.tb_lineno
+            frame = frame.tb_next
+    shown = display_path(Path(filename)) if filename else f"templates/{template}"
+    return Problem(shown, line or 1, 1, "", f"template error: {error.message or type(error).__name__}")
+

@@ -1,0 +1,114 @@
+"""`new`: start an event file from a commented template, named after its date and title.
+
+The template carries the yaml-language-server line so that editors complete and check the
+fields while the contributor types, and fails `check` until the required fields are filled.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from slugify import slugify
+
+import yaml
+
+from . import formats
+from .errors import Problems, UsageError
+from .fields import DateKind, Reader
+from .load import EVENTS_DIR
+from .model import SiteConfig
+
+MAX_SLUG_LENGTH = 70
+
+TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+# A new event. Fill in every REQUIRED field, then run: {check}
+# Every fact must come from a source listed under `sources`. If the source gives no day,
+# write the date as YYYY-MM (or YYYY): never guess a day.
+
+title: {title}  # REQUIRED, sentence case
+date: {date}  # REQUIRED: YYYY, YYYY-MM or YYYY-MM-DD
+category: {category}  # REQUIRED, one of: {categories}
+importance: 2  # 1 = landmark (labelled on the chart), 2 = normal, 3 = minor
+summary: >-  # REQUIRED: one plain-text paragraph, in your own words
+  TODO
+sources:  # REQUIRED: at least one
+  - title: TODO headline of the article
+    publisher: TODO
+    url: TODO https://...
+    # date: 2025-02-20
+    # language: en
+
+# Optional fields: uncomment what the sources support.
+# end_date: 2025-03-01      # for something that lasted: when it ended
+# kind: target              # for a future goal rather than something that happened
+# body: |
+#   A longer account in Markdown.
+# actors:
+#   - Name (role)
+# location: Hanoi
+# documents:
+#   - Resolution No. 57-NQ/TW
+# tags: [digital transformation]
+# related:
+#   - 2024-12-22-politburo-issues-resolution-57
+"""
+
+
+def ask_category(config: SiteConfig) -> str | None:
+    """Asked only when a person is typing: a number or a key; empty leaves it to fill in."""
+    choices = list(config.categories)
+    for number, category in enumerate(choices, 1):
+        print(f"  {number}. {category.key}: {category.label}")
+    while True:
+        answer = input(f"Category (1-{len(choices)}, or Enter to decide later): ").strip()
+        if not answer:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1].key
+        if answer in config.category_keys:
+            return answer
+        print(f"  '{answer}' is not one of the categories above.")
+
+
+def event_slug(title: str, date: str) -> str:
+    """'2025-08-21' + 'Hội nghị tại Hải Phòng' -> '2025-08-21-hoi-nghi-tai-hai-phong'."""
+    words = slugify(title, max_length=MAX_SLUG_LENGTH - len(date) - 1, word_boundary=True, save_order=True)
+    if not words:
+        raise UsageError(f"the title {title!r} has no letters or digits to make a file name from")
+    return f"{date}-{words}"
+
+
+def check_date(text: str) -> None:
+    """The date by the same rule `check` applies to the file's `date` field."""
+    problems = Problems()
+    DateKind().convert(yaml.compose(json.dumps(text)), "date", Reader("--date", problems))
+    if problems:
+        raise UsageError(f"--date {problems.items[0].message}")
+
+
+def new_event(root: Path, config: SiteConfig, title: str, date: str, category: str | None, check: str) -> Path:
+    check_date(date)
+    if category is not None and category not in config.category_keys:
+        raise UsageError(f"--category {category!r} is not one of: {', '.join(config.category_keys)}")
+    path = root / EVENTS_DIR / f"{event_slug(title, date)}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} already exists; not overwriting it")
+    text = TEMPLATE.format(
+        check=check,
+        schema=formats.SCHEMA_FILE,
+        title=_yaml_string(title),
+        date=date,
+        category=category or "TODO",
+        categories=", ".join(config.category_keys),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # 'x': never clobber a file that appeared meanwhile
+        handle.write(text)
+    return path
+
+
+def _yaml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

@@ -1,0 +1,270 @@
+"""Preview server: serve the last complete build from memory, rebuild what a save touches
+through the same pipeline as `build`, and reload the browser.
+
+One server stack whatever the options: a Tornado application serving `SiteApp` (WSGI),
+with python-livereload's reload protocol handlers (its WebSocket and its `livereload.js`)
+mounted beside it unless `--no-livereload` is given. watchfiles does the watching, because
+livereload's own watcher polls every 800 ms.
+
+- Requests read one snapshot reference, so a rebuild in progress is never visible.
+- While the sources are invalid, pages are replaced by an error page listing every
+  problem; fixing the file brings the page back. Nothing a contributor writes stops it.
+- Responses are never cached (livereload has served stale 304s before), paths that try
+  to climb out of the site are refused, and it listens on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import mimetypes
+import queue
+import socket
+import threading
+import time
+import webbrowser
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import Problem, SiteInvalid, UsageError
+from .load import CONFIG_FILE, display_path, is_editor_litter
+from .overlay import error_page
+from .pipeline import Overrides
+from .rebuild import LiveSite, Snapshot
+from .reporting import Reporter
+
+NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0"), ("Pragma", "no-cache"), ("Expires", "0")]
+WATCH_STEP_MS = 5  # changes closer together than this are one burst
+WATCH_DEBOUNCE_MS = 1000  # the longest a burst of changes is collected before a rebuild starts
+REBUILD_POLL_S = 0.2  # how often the idle rebuild thread looks whether the server is stopping
+OPEN_BROWSER_DELAY_S = 0.3
+RELOAD_SCRIPT = (b'<script>(function(){var s=document.createElement("script");'
+                 b's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
+                 b'document.head.appendChild(s);})();</script>')
+
+
+class SiteApp:
+    """WSGI application answering from the live site's current snapshot."""
+
+    def __init__(self, live: LiveSite, reload_script: bytes = b""):
+        self.live = live
+        self.reload_script = reload_script
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        snapshot = self.live.snapshot  # one build for the whole request
+        method = environ.get("REQUEST_METHOD", "GET")
+        raw = environ.get("PATH_INFO") or "/"
+        path = raw.encode("latin-1", "replace").decode("utf-8", "replace")
+        if method not in ("GET", "HEAD"):
+            return self._send(start_response, "405 Method Not Allowed", b"Only GET and HEAD.\n", "text/plain", method)
+        if _climbs_out(path):
+            return self._send(start_response, "403 Forbidden", b"Forbidden.\n", "text/plain", method)
+        name = path.lstrip("/")
+        if name == "" or name.endswith("/"):
+            name += "index.html"
+        body = snapshot.get(name)
+        if body is None and snapshot.get(name + "/index.html") is not None:
+            query = environ.get("QUERY_STRING")
+            location = path + "/" + (f"?{query}" if query else "")
+            return self._send(start_response, "301 Moved Permanently", b"", "text/plain", method, [("Location", location)])
+        if snapshot.problems and (body is None or name.endswith(".html")):
+            page = self._live(error_page(snapshot.problems, self.live.root))
+            return self._send(start_response, "500 Internal Server Error", page, "text/html; charset=utf-8", method)
+        if body is None:
+            missing = self._live(snapshot.get("404.html") or b"Not found.\n")
+            return self._send(start_response, "404 Not Found", missing, "text/html; charset=utf-8", method)
+        if name.endswith(".html"):
+            body = self._live(body)
+        return self._send(start_response, "200 OK", body, _content_type(name), method)
+
+    def _live(self, html: bytes) -> bytes:
+        """The page with the reload script, which opens livereload's WebSocket."""
+        return html.replace(b"</head>", self.reload_script + b"</head>", 1) if self.reload_script else html
+
+    @staticmethod
+    def _send(start_response: Callable[..., Any], status: str, body: bytes, content_type: str, method: str,
+              extra: list[tuple[str, str]] | None = None) -> list[bytes]:
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))] + NO_CACHE + (extra or [])
+        start_response(status, headers)
+        return [] if method == "HEAD" else [body]
+
+
+def _climbs_out(path: str) -> bool:
+    segments = path.replace("\\", "/").split("/")
+    return ".." in segments or "\x00" in path
+
+
+def _content_type(name: str) -> str:
+    kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml") else kind
+
+
+def rebuild_and_report(live: LiveSite, changed: set[Path] | None, reporter: Reporter) -> None:
+    """One rebuild; whatever happens, the server keeps running and says what it did."""
+    try:
+        report = live.rebuild(changed)
+    except SiteInvalid as error:
+        reporter.problems(error.problems, tail="; the browser shows them. Still watching for changes.")
+        return
+    except Exception as error:  # a bug in the generator: show it like a problem, keep serving
+        problem = Problem("(site builder)", 1, 1, "", f"internal error: {type(error).__name__}: {error}")
+        live.snapshot = Snapshot(live.snapshot.rendering, [problem], live.snapshot.version + 1)
+        reporter.problems([problem], tail="; the browser shows it. Still watching for changes.")
+        return
+    what = ", ".join(sorted(display_path(p) for p in changed)[:3]) if changed else "everything"
+    reporter.problems(report.warnings)
+    reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({report.rendered} files made, {report.removed} removed; changed: {what})")
+
+
+class ChangeWatcher:
+    """Watches the site's folders and site.yaml; hands bursts of changes to one rebuild thread.
+
+    Each source folder has its own recursive watch. The site's root is watched on its own,
+    not recursively (it may hold .venv or output/), for site.yaml and for a source folder
+    created while serving, such as a first templates/ override, which then gets its watch.
+    """
+
+    def __init__(self, live: LiveSite, on_rebuilt: Callable[[], None], reporter: Reporter):
+        self.live = live
+        self.on_rebuilt = on_rebuilt
+        self.reporter = reporter
+        self.stop = threading.Event()
+        self.changes: queue.Queue[set[Path]] = queue.Queue()
+        self.folders = {folder.path.resolve() for folder in live.tree.folders}
+        self.watching: set[Path] = set()
+        self.lock = threading.Lock()
+
+    def _watch(self, path: Path, recursive: bool, keep: Callable[[Path], bool]) -> None:
+        import watchfiles
+
+        try:
+            for batch in watchfiles.watch(path, recursive=recursive, stop_event=self.stop, step=WATCH_STEP_MS,
+                                          debounce=WATCH_DEBOUNCE_MS, watch_filter=None, raise_interrupt=False):
+                found = {Path(name) for _, name in batch}
+                found = {changed for changed in found if keep(changed) and not is_editor_litter(changed.name)}
+                for folder in found & self.folders:
+                    if folder.is_dir():
+                        self._watch_folder(folder)
+                if found:
+                    self.changes.put(found)
+        except (OSError, RuntimeError):  # the folder went away: watched again if it comes back
+            pass
+        finally:
+            with self.lock:
+                self.watching.discard(path)
+
+    def _watch_folder(self, folder: Path) -> None:
+        with self.lock:
+            if folder in self.watching:
+                return
+            self.watching.add(folder)
+        threading.Thread(target=self._watch, args=(folder, True, lambda path: True), daemon=True).start()
+
+    def _rebuild_loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                changed = self.changes.get(timeout=REBUILD_POLL_S)
+            except queue.Empty:
+                continue
+            while True:  # fold everything already waiting into this rebuild
+                try:
+                    changed |= self.changes.get_nowait()
+                except queue.Empty:
+                    break
+            rebuild_and_report(self.live, changed, self.reporter)
+            self.on_rebuilt()
+
+    def start_watching(self) -> None:
+        """Before the first build, so that nothing saved while it runs is missed."""
+        root = self.live.root
+        config = root / CONFIG_FILE
+        for folder in sorted(self.folders):
+            if folder.is_dir():
+                self._watch_folder(folder)
+        keep = (lambda path: path == config or path in self.folders)
+        threading.Thread(target=self._watch, args=(root, False, keep), daemon=True).start()
+
+    def start_rebuilding(self) -> None:
+        threading.Thread(target=self._rebuild_loop, daemon=True).start()
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """Take the port before anything is built or announced, or say plainly why not."""
+    from tornado.netutil import bind_sockets
+
+    try:
+        return bind_sockets(port, address=host)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} on {host} is already in use (is another preview server running?); "
+                             f"choose another with --port {port + 1} (or: make serve PORT={port + 1})") from None
+        raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+def make_application(live: LiveSite, livereload: bool) -> Any:
+    from tornado import web, wsgi
+
+    handlers: list[Any] = []
+    if livereload:
+        from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+
+        handlers += [(r"/livereload", LiveReloadHandler), (r"/livereload.js", LiveReloadJSHandler)]
+    app = SiteApp(live, RELOAD_SCRIPT if livereload else b"")
+    handlers.append((r".*", web.FallbackHandler, {"fallback": wsgi.WSGIContainer(app)}))
+    return web.Application(handlers)
+
+
+def reload_browsers() -> None:
+    """Tell every connected page to reload (livereload's protocol; on the server's thread)."""
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+
+    if LiveReloadHandler.watcher is None:  # its log line names the watcher's last file
+        LiveReloadHandler.watcher = Watcher()
+    LiveReloadHandler.reload_waiters("*")
+
+
+def _show_livereload_log() -> None:
+    """livereload says when a browser connects and how many it reloads: worth seeing.
+    Tornado's access log (a line per 404 for a favicon) is not."""
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)
+    log = logging.getLogger("livereload")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool, reporter: Reporter) -> int:
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import IOLoop
+
+    root = root.resolve()
+    sockets = bind(host, port)
+    _show_livereload_log()
+    url = f"http://{host}:{port}/"
+    live = LiveSite(root, Overrides(base_url=url))
+    loop = IOLoop.current()
+    watcher = ChangeWatcher(live, (lambda: loop.add_callback(reload_browsers)) if livereload else (lambda: None), reporter)
+    watcher.start_watching()
+    started = time.perf_counter()
+    rebuild_and_report(live, None, reporter)
+    reporter.note(f"First build took {time.perf_counter() - started:.2f} s")
+    watcher.start_rebuilding()
+    server = HTTPServer(make_application(live, livereload))
+    server.add_sockets(sockets)
+    shown = display_path(root)
+    reporter.note(f"Serving {'the site in this folder' if shown == '.' else shown} at {url} (Ctrl-C to stop)")
+    if open_browser:
+        loop.call_later(OPEN_BROWSER_DELAY_S, webbrowser.open, url)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop.set()
+        server.stop()
+    reporter.note("Stopped.")
+    return 0

@@ -1,0 +1,303 @@
+"""Turn file bytes into model objects, recording every problem with its file, line and column.
+
+Reading goes bytes -> text -> YAML node tree -> checked record -> model object. Each step
+that fails records a problem and returns None, so one bad file never hides another's
+mistakes. Checks that need all events at once (duplicate slugs, `related` links) run last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from slugify import slugify
+
+from . import formats
+from .errors import Problem, Problems, SiteInvalid
+from .fields import INVALID, Reader, Record, did_you_mean, placeholder_in
+from .load import SiteSources, SourceFile
+from .model import Category, Era, Event, Page, Site, SiteConfig, Source
+from .theme import TemplateFile, Theme
+from .yamlhints import plain_yaml_message
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^---[ \t]*\r?\n?)", re.DOTALL | re.MULTILINE)
+
+
+def decode(path: str, data: bytes, problems: Problems) -> str | None:
+    """Strict UTF-8 (a BOM is tolerated); a bad byte is reported where an editor would show it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.add(path, line, column, "", f"file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8")
+        return None
+
+
+def parse_yaml(path: str, text: str, problems: Problems, line_offset: int = 0, what: str = "") -> yaml.MappingNode | None:
+    """Compose (not construct) the document so every value keeps its position."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        column = mark.column + 1 if mark else 1
+        message = plain_yaml_message(error, text, mark.line if mark else 0)
+        problems.add(path, line, column, "", f"YAML syntax error: {message}")
+        return None
+    except yaml.YAMLError as error:  # e.g. a control character the reader refuses
+        problems.add(path, 1 + line_offset, 1, "", f"YAML syntax error: {error}")
+        return None
+    if node is None:
+        problems.add(path, 1 + line_offset, 1, "", f"file is empty{what}")
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        line, column = node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
+        problems.add(path, line, column, "", f"expected a mapping of fields (key: value), found {kind}")
+        return None
+    return node
+
+
+def check_slug(path: str, slug: str, problems: Problems) -> bool:
+    if re.fullmatch(formats.SLUG, slug):
+        return True
+    suggestion = slugify(slug) or "my-event"
+    problems.add(path, 1, 1, "slug", f"file name '{slug}' is not a valid slug; use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
+    return False
+
+
+def _read_record(path: str, data: bytes, problems: Problems, record: Record, needs: str) -> tuple[dict[str, Any] | None, Reader | None]:
+    """Bytes to checked field values (None with the problems recorded), and the reader,
+    which keeps the values that did convert in a file with errors."""
+    text = decode(path, data, problems)
+    node = parse_yaml(path, text, problems, what=f"; {needs}") if text is not None else None
+    if node is None or text is None:
+        return None, None
+    reader = Reader(path, problems, text=text)
+    values = record.convert(node, "", reader)
+    return (None if values is INVALID else values), reader
+
+
+@dataclass(frozen=True)
+class LinkStub:
+    """What the cross-file checks need of an event file, even one with errors of its own."""
+
+    slug: str
+    path: str
+    related: tuple[str, ...]
+    marks: dict[str, tuple[int, int]] = field(compare=False, hash=False)
+
+
+def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> tuple[Event | None, LinkStub]:
+    record = formats.event_record(config.category_keys)
+    values, reader = _read_record(path, data, problems, record, "an event needs title, date, category, summary and sources")
+    related = reader.partial.get("related", ()) if reader else ()
+    stub = LinkStub(slug, path, related, reader.marks if reader else {})
+    if values is None or reader is None:
+        return None, stub
+    return Event(
+        slug=slug,
+        path=path,
+        title=values["title"],
+        date=values["date"],
+        end_date=values["end_date"],
+        label=values["label"],
+        category=values["category"],
+        kind=values["kind"],
+        importance=values["importance"],
+        summary=_one_paragraph(values["summary"]),
+        body=values["body"],
+        actors=values["actors"],
+        location=values["location"],
+        documents=values["documents"],
+        tags=values["tags"],
+        related=values["related"],
+        sources=tuple(Source(**source) for source in values["sources"]),
+        file=file,
+        marks=reader.marks,
+    ), stub
+
+
+def _one_paragraph(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None:
+    values, reader = _read_record(path, data, problems, formats.SITE, "it needs title, standfirst and categories")
+    if values is None or reader is None:
+        return None
+    before = problems.error_count
+    categories = tuple(Category(**category) for category in values["categories"])
+    for index, key in _duplicates(category.key for category in categories):
+        line, column = reader.marks[f"categories[{index}]"]
+        problems.add(path, line, column, f"categories[{index}].key", f"'{key}' is declared twice")
+    for index, era in enumerate(values["eras"]):
+        if era["end"].last_day < era["start"].first_day:
+            line, column = reader.marks[f"eras[{index}].end"]
+            problems.add(path, line, column, f"eras[{index}].end", f"{era['end']} is before start {era['start']}")
+    if problems.error_count > before:
+        return None
+    return SiteConfig(
+        title=values["title"],
+        short_title=values["short_title"] or values["title"],
+        standfirst=_one_paragraph(values["standfirst"]),
+        language=values["language"],
+        base_url=with_slash(values["base_url"]),
+        repository_url=values["repository_url"],
+        repository_branch=values["repository_branch"],
+        categories=categories,
+        eras=tuple(Era(**era) for era in values["eras"]),
+    )
+
+
+def with_slash(url: str | None) -> str | None:
+    """Base URLs name a folder: 'https://x.org/timeline' and '.../timeline/' are the same site."""
+    return url.rstrip("/") + "/" if url else None
+
+
+def read_page(path: str, slug: str, data: bytes, problems: Problems) -> Page | None:
+    """A Markdown page whose YAML front matter (between '---' lines) gives at least its title."""
+    text = decode(path, data, problems)
+    if text is None:
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        problems.add(path, 1, 1, "", "a page must start with front matter: '---', 'title: ...', '---'")
+        return None
+    node = parse_yaml(path, match.group(1), problems, line_offset=1, what="; give the page a title")
+    if node is None:
+        return None
+    values = formats.PAGE.convert(node, "", Reader(path, problems, line_offset=1, text=match.group(1)))
+    body_start = text[:match.end()].count("\n")
+    for number, line in enumerate(text[match.end():].splitlines(), start=body_start + 1):
+        found = placeholder_in(line)
+        if found:
+            problems.add(path, number, found.start() + 1, "", f"placeholder text '{found.group(0)}' left in the file; replace it before publishing", "warning")
+    if values is INVALID:
+        return None
+    return Page(slug=slug, path=path, title=values["title"], description=_one_paragraph(values["description"]),
+                body_markdown=text[match.end():], order=values["order"], nav_title=values["nav_title"] or values["title"])
+
+
+def check_links(stubs: Iterable[LinkStub], problems: Problems) -> None:
+    """Cross-file rules: one event per slug, and every `related` slug names another event.
+
+    They run on every event file whose `related` list could be read, valid or not, so a
+    contributor sees these problems in the same run as the file's others. A link to a
+    file that exists but has errors of its own is not reported again.
+    """
+    by_slug: dict[str, LinkStub] = {}
+    for stub in sorted(stubs, key=lambda e: e.path):
+        if stub.slug in by_slug:
+            problems.add(stub.path, 1, 1, "slug", f"'{stub.slug}' is already used by {by_slug[stub.slug].path}; rename one of the files")
+        else:
+            by_slug[stub.slug] = stub
+    for stub in by_slug.values():
+        for index, slug in enumerate(stub.related):
+            where = f"related[{index}]"
+            line, column = stub.marks.get(where, (1, 1))
+            if slug == stub.slug:
+                problems.add(stub.path, line, column, where, "an event cannot be related to itself")
+            elif slug not in by_slug:
+                problems.add(stub.path, line, column, where, f"no event with slug '{slug}'{did_you_mean(slug, by_slug)}")
+
+
+def _duplicates(items: Iterable[Any]) -> list[tuple[int, Any]]:
+    seen: set[Any] = set()
+    repeated = []
+    for index, item in enumerate(items):
+        if item in seen:
+            repeated.append((index, item))
+        seen.add(item)
+    return repeated
+
+
+class ParseCache:
+    """Parsed events by file name and content: an unchanged file is not parsed again.
+
+    The preview server keeps one across rebuilds; a one-off build uses a fresh one. A new
+    site configuration (categories decide what is valid) empties it.
+    """
+
+    def __init__(self) -> None:
+        self.config: SiteConfig | None = None
+        self.entries: dict[tuple[str, bytes], tuple[Event | None, LinkStub | None, list[Problem]]] = {}
+
+    def use_config(self, config: SiteConfig) -> None:
+        if config != self.config:
+            self.config, self.entries = config, {}
+
+    def event(self, source: SourceFile, root: Path) -> tuple[Event | None, LinkStub | None, list[Problem]]:
+        assert self.config is not None
+        key = (source.shown, source.data)
+        if key not in self.entries:
+            problems = Problems()
+            event, stub = None, None
+            if check_slug(source.shown, source.slug, problems):
+                file = source.path.relative_to(root).as_posix() if source.path.is_relative_to(root) else source.path.name
+                event, stub = read_event(source.shown, source.slug, source.data, self.config, problems, file)
+            self.entries[key] = (event, stub, problems.items)
+        return self.entries[key]
+
+    def forget_all_but(self, keep: set[tuple[str, bytes]]) -> None:
+        for key in [key for key in self.entries if key not in keep]:
+            del self.entries[key]
+
+
+def read_theme(sources: SiteSources, problems: Problems) -> Theme:
+    """Templates must be UTF-8 like every other source; static files are published as they are."""
+    templates = {}
+    for name, source in sources.templates.items():
+        text = decode(source.shown, source.data, problems)
+        if text is not None:
+            templates[name] = TemplateFile(text, source.shown)
+    return Theme(templates, {name: source.data for name, source in sources.static.items()})
+
+
+def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> tuple[Site, list[Problem]]:
+    """Everything or nothing: a Site and its warnings when no file has an error, else
+    SiteInvalid with every problem of every file."""
+    cache = cache if cache is not None else ParseCache()
+    problems = Problems()
+    problems.extend(sources.problems)
+    config = None
+    if sources.config is not None:
+        config = read_config(sources.config.shown, sources.config.data, problems)
+    if config is None:
+        raise SiteInvalid(problems.items)
+
+    cache.use_config(config)
+    events, stubs = [], []
+    for source in sources.events:
+        event, stub, event_problems = cache.event(source, sources.root)
+        problems.extend(event_problems)
+        if event is not None:
+            events.append(event)
+        if stub is not None:
+            stubs.append(stub)
+    check_links(stubs, problems)
+    cache.forget_all_but({(source.shown, source.data) for source in sources.events})
+
+    pages = []
+    for source in sources.pages:
+        if check_slug(source.shown, source.slug, problems):
+            page = read_page(source.shown, source.slug, source.data, problems)
+            if page is not None:
+                pages.append(page)
+    theme = read_theme(sources, problems)
+    if problems:
+        raise SiteInvalid(problems.items)
+    site = Site(
+        root=sources.root,
+        config=config,
+        events=tuple(sorted(events, key=lambda event: event.sort_key)),
+        pages=tuple(sorted(pages, key=lambda page: (page.order, page.slug))),
+        theme=theme,
+    )
+    return site, problems.warnings
