@@ -80,7 +80,7 @@ def measure(events: int, edits: int) -> None:
                 expected = f"<h1>{title}</h1>".encode()
                 target.write_text(text)
                 written = time.perf_counter()
-                wait_until(lambda: expected in get(port, f"/events/{slug}/")[1], timeout=60)
+                wait_until(lambda want=expected, page=f"/events/{slug}/": want in get(port, page)[1], timeout=60)
                 times.append(time.perf_counter() - written)
                 time.sleep(0.15)  # let the server settle; the next write is a separate save
         finally:

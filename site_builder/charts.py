@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, Callable, Hashable
+from typing import Any, Literal, cast
 
 import altair as alt
 import vl_convert
@@ -60,7 +61,11 @@ def _event_encodings(messages: Messages) -> dict[str, Any]:
 
 def main_view(site: Site, data: TimelineData, messages: Messages, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
     height = data.geometry.height
-    y = lambda field: alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)  # noqa: E731
+
+    def y(field: str) -> alt.Y:
+        """Vertical positions are pixels computed at build time (chartdata.Geometry)."""
+        return alt.Y(f"{field}:Q", scale=_pixels(height), axis=None)
+
     events = alt.NamedData("events")
     x_axis = alt.Axis(grid=True, gridColor="#ececec", tickCount=alt.expr("width < 500 ? 4 : 8"), labelFlush=True,
                       domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=11, labelPadding=4)
@@ -93,7 +98,7 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
         opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name="event_leaders")
     label_layers = [
         labelled.transform_filter(f"datum.align == '{align}'").mark_text(
-            align=align, baseline="alphabetic", dx=4 if align == "left" else -4, fontWeight="bold", color=INK,
+            align=cast(Literal["left", "right"], align), baseline="alphabetic", dx=4 if align == "left" else -4, fontWeight="bold", color=INK,
             fontSize=alt.expr("width < 500 ? 11 : 12"), cursor="pointer",
         ).encode(x=_x(window), y=y("label_y"), text="label:N", href="href:N", description="aria:N",
                  opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name=f"event_labels_{align}")
@@ -120,10 +125,10 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
     points = points.add_params(*params)
 
     layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
-    return alt.layer(*layers).properties(
+    return cast(alt.LayerChart, alt.layer(*layers).properties(
         width=width, height=height,
         description=messages.gettext("Timeline of the events by category; every event is also listed below the chart."),
-    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None)
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None))
 
 
 def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerChart:
@@ -144,10 +149,10 @@ def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerCha
         stroke=alt.Color("category:N", scale=_colours(site), legend=None),
         opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
     ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
-    return alt.layer(eras, today, today_label, marks).properties(
+    return cast(alt.LayerChart, alt.layer(eras, today, today_label, marks).properties(
         width="container", height=44,
         description=messages.gettext("Overview of the whole period; drag to choose the period shown in the timeline above."),
-    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None)
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None))
 
 
 class ChartCompiler:
@@ -174,7 +179,7 @@ class ChartCompiler:
         """`key` names everything the chart depends on except its datasets."""
         if key not in self._compiled:
             self._compiled[key] = json.dumps(vl_convert.vegalite_to_vega(chart().to_dict(validate=False), vl_version=VEGA_LITE_VERSION))
-        spec = json.loads(self._compiled[key])
+        spec: dict[str, Any] = json.loads(self._compiled[key])
         for entry in spec.get("data", []):
             if entry.get("name") in datasets:
                 entry["values"] = datasets[entry["name"]]

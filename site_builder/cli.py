@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import pipeline
 from .errors import SiteInvalid, UsageError, count
@@ -51,12 +51,14 @@ def make_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    build = commands.add_parser("build", help="validate everything, then write the site", description="Validate every file, render the site and swap it into the output folder. On any error nothing is written.")
+    build = commands.add_parser("build", help="validate everything, then write the site",
+                                description="Validate every file, render the site and swap it into the output folder. On any error nothing is written.")
     _add_site_option(build)
     _add_strict_option(build)
     build.add_argument("--output", metavar="DIR", help="where to write the site (default: output/ in the site folder)")
     build.add_argument("--base-url", metavar="URL", help="public address of the site, e.g. https://example.org/timeline/ (default: base_url in site.yaml)")
-    build.add_argument("--repository-url", metavar="URL", help="where contributors edit the site, e.g. https://github.com/OWNER/REPO (default: repository_url in site.yaml)")
+    build.add_argument("--repository-url", metavar="URL",
+                       help="where contributors edit the site, e.g. https://github.com/OWNER/REPO (default: repository_url in site.yaml)")
 
     check = commands.add_parser("check", help="validate everything, write nothing", description="Validate site.yaml, every event and every page; print every problem.")
     _add_site_option(check)
@@ -70,7 +72,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--category", metavar="KEY", help="one of the categories in site.yaml")
     _add_site_option(new)
 
-    init = commands.add_parser("init", help="start a new timeline project in an empty folder", description="Write a new timeline project (site.yaml, three example events, pages, README, workflow, pre-commit, schema) into DIR, which must be empty or absent.")
+    init = commands.add_parser("init", help="start a new timeline project in an empty folder",
+                               description="Write a new timeline project (site.yaml, three example events, pages, README, workflow, "
+                                           "pre-commit, schema) into DIR, which must be empty or absent.")
     init.add_argument("folder", metavar="DIR", help="the new project's folder")
     init.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
@@ -81,7 +85,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-livereload", action="store_true", help="do not inject the live-reload script")
 
-    schema = commands.add_parser("schema", help="write events/schema.json for editors", description="Regenerate the JSON Schema of event files from the event format and site.yaml.")
+    schema = commands.add_parser("schema", help="write events/schema.json for editors",
+                                 description="Regenerate the JSON Schema of event files from the event format and site.yaml.")
     _add_site_option(schema)
     return parser
 

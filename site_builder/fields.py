@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -194,7 +195,8 @@ class DateKind(Kind):
         match = DATE_FORM.fullmatch(text)
         if not match:
             return reader.error(node, where, f"'{text}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(part) if part else None for part in match.groups())
+        year = int(match.group(1))
+        month, day = (int(part) if part else None for part in match.groups()[1:])
         try:
             date(year, month or 1, day or 1)
         except ValueError:

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from .theme import Theme
 
 Precision = Literal["year", "month", "day"]
+Day = date  # for annotations inside classes whose field `date` hides the type
 
 
 @dataclass(frozen=True, order=True)
@@ -142,7 +143,7 @@ class Event:
         return self.end_date is not None
 
     @property
-    def last_day(self) -> date:
+    def last_day(self) -> Day:
         return (self.end_date or self.date).last_day
 
     @property
@@ -194,13 +195,13 @@ class SiteConfig:
         """A page's public address, or None while the base URL is unknown."""
         return self.base_url + url if self.base_url else None
 
-    def edit_url(self, event: "Event") -> str | None:
+    def edit_url(self, event: Event) -> str | None:
         """Where a contributor edits the event's file, when the repository is known."""
         if not self.repository_url:
             return None
         return f"{self.repository_url}/edit/{self.repository_branch}/{event.file}"
 
-    def correction_url(self, event: "Event", title: str) -> str | None:
+    def correction_url(self, event: Event, title: str) -> str | None:
         """The issue form for reporting a correction, pre-filled with `title` and the event."""
         if not self.repository_url:
             return None

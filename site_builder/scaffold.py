@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from slugify import slugify
-
 import yaml
+from slugify import slugify
 
 from . import formats
 from .errors import Problems, UsageError
@@ -83,7 +82,9 @@ def event_slug(title: str, date: str) -> str:
 def check_date(text: str) -> None:
     """The date by the same rule `check` applies to the file's `date` field."""
     problems = Problems()
-    DateKind().convert(yaml.compose(json.dumps(text)), "date", Reader("--date", problems))
+    node = yaml.compose(json.dumps(text))
+    assert node is not None
+    DateKind().convert(node, "date", Reader("--date", problems))
     if problems:
         raise UsageError(f"--date {problems.items[0].message}")
 

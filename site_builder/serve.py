@@ -23,8 +23,9 @@ import socket
 import threading
 import time
 import webbrowser
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .errors import Problem, SiteInvalid, UsageError
 from .load import CONFIG_FILE, display_path, is_editor_litter
@@ -181,7 +182,10 @@ class ChangeWatcher:
         for folder in sorted(self.folders):
             if folder.is_dir():
                 self._watch_folder(folder)
-        keep = (lambda path: path == config or path in self.folders)
+
+        def keep(path: Path) -> bool:
+            return path == config or path in self.folders
+
         threading.Thread(target=self._watch, args=(root, False, keep), daemon=True).start()
 
     def start_rebuilding(self) -> None:

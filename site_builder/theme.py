@@ -11,10 +11,10 @@ site needs.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 

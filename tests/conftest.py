@@ -7,14 +7,15 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, http_server, require_chromium
 from site_builder.cli import main
+
+from browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, http_server, require_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "sites" / "basic"

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from conftest import BUILD_DATE_EPOCH, FIXTURE, GOOD_EVENT, REPO, TinySite, copy_site, fixture_events
 from linkcheck import broken_links

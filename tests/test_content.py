@@ -11,9 +11,10 @@ import jsonschema
 import pytest
 import yaml
 
+from site_builder.cli import main
+
 from conftest import BUILD_DATE_EPOCH, REPO
 from linkcheck import broken_links, parse
-from site_builder.cli import main
 
 SCHEMA_PATH = REPO / "events/schema.json"
 

@@ -231,11 +231,13 @@ def test_actionlint_finds_nothing_wrong() -> None:
 def test_pre_commit_hook_runs_the_readme_check() -> None:
     """`make check` sets up .venv by itself, so the hook works on a fresh clone, outside any venv."""
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
-    [hook] = config["repos"][0]["hooks"]
+    hook, lint = config["repos"][0]["hooks"]
     assert (config["repos"][0]["repo"], hook["entry"], hook["language"], hook["pass_filenames"]) == (
         "local", "make check", "system", False)
     assert hook["entry"] in readme_commands()
     assert re.search(hook["files"], "events/2025-01-01-x.yaml") and not re.search(hook["files"], "README.md")
+    assert (lint["entry"], lint["language"]) == ("make lint", "system")  # ruff and mypy, as make test runs them
+    assert re.search(lint["files"], "site_builder/cli.py")
 
 
 def test_issue_and_pull_request_templates() -> None:

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
-from conftest import copy_site
 from site_builder import pipeline
 from site_builder.errors import Problem, SiteInvalid
 from site_builder.load import SourceTree
@@ -27,6 +26,8 @@ from site_builder.outputs import OUTPUTS
 from site_builder.rebuild import LiveSite
 from site_builder.render import RenderCaches
 from site_builder.serve import SiteApp
+
+from conftest import copy_site
 
 TODAY = date(2025, 11, 23)
 BASE = "http://127.0.0.1:8000/"

@@ -11,15 +11,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
-from conftest import BUILD_DATE_EPOCH, REPO, copy_site, open_page
 from site_builder.cli import main
 from site_builder.serve import RELOAD_SCRIPT
+
+from conftest import BUILD_DATE_EPOCH, REPO, copy_site, open_page
 
 LIVE_SCRIPT = re.compile(re.escape(RELOAD_SCRIPT))
 
@@ -98,7 +99,7 @@ def run_server(running: Server) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-            raise AssertionError("Ctrl-C did not stop the server")
+            raise AssertionError("Ctrl-C did not stop the server") from None
     assert process.returncode == 0, log.read_text()
     assert "Traceback" not in log.read_text()
 
@@ -207,7 +208,7 @@ def test_without_live_reload_pages_are_served_unchanged(tmp_path: Path) -> None:
         assert page.status == 200 and b"livereload" not in page.body
         assert running.get("/livereload.js").status == 404
         edit(running.root / "content/about.md", "title: About this test site", "title: About the test site")
-        running.until(lambda: "<h1>About the test site</h1>" in running.get("/about/").text, "the edited page")
+        running.until(lambda r=running: "<h1>About the test site</h1>" in r.get("/about/").text, "the edited page")
 
 
 def test_a_busy_port_is_named_before_anything_is_announced(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from conftest import fixture_events, open_page
 
 pytestmark = pytest.mark.browser

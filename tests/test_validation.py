@@ -106,7 +106,8 @@ def test_invalid_slug(tiny_site: TinySite, run_cli) -> None:
     tiny_site.event("Hải Phòng conference")
     check_errors(
         run_cli,
-        "events/Hải Phòng conference.yaml:1:1: slug: file name 'Hải Phòng conference' is not a valid slug; use lowercase letters, digits and hyphens, e.g. 'hai-phong-conference'",
+        "events/Hải Phòng conference.yaml:1:1: slug: file name 'Hải Phòng conference' is not a valid slug; "
+        "use lowercase letters, digits and hyphens, e.g. 'hai-phong-conference'",
     )
 
 

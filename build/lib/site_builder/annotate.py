@@ -12,9 +12,9 @@ font size, rounded up, so real fonts render no wider than the space reserved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 FONT_SIZE = 12
 GAP = 6  # horizontal space kept between labels, and between a label and a leader line
@@ -96,7 +96,7 @@ def _best_in_rows(xs: list[float], options: list[list[tuple[str, tuple[float, fl
         if best is not None and crossings >= best[0]:
             return
         if index == len(xs):
-            best = (crossings, [(row, align) for (row, _), align in zip(chosen, aligns)])
+            best = (crossings, [(row, align) for (row, _), align in zip(chosen, aligns, strict=True)])
             return
         budget -= 1
         if budget < 0:
@@ -126,15 +126,15 @@ def place_labels(anchors: Sequence[Anchor], domain: tuple[date, date], width: fl
     """
     items = sorted(anchors, key=lambda a: (a.when, a.key))
     xs = [_x(a, domain, width) for a in items]
-    options = [[(align, _extent(x, text_width(a.text, font_size), align)) for align in ("left", "right")] for a, x in zip(items, xs)]
+    options = [[(align, _extent(x, text_width(a.text, font_size), align)) for align in ("left", "right")] for a, x in zip(items, xs, strict=True)]
 
     for rows in range(1, MAX_ROWS + 1):
         best = _best_in_rows(xs, options, width, rows)
         if best is not None:
-            return {item.key: Placement(row, align) for item, (row, align) in zip(items, best)}
+            return {item.key: Placement(row, align) for item, (row, align) in zip(items, best, strict=True)}
 
     placed: dict[str, Placement] = {}
-    chosen = []
+    chosen: Chosen = []
     for index, item in enumerate(items):
         spot = next(
             ((row, align, extent) for row in range(MAX_ROWS) for align, extent in options[index]

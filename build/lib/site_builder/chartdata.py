@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels
@@ -34,12 +34,12 @@ def build_date() -> date:
     """Today for the chart's 'today' rule: SOURCE_DATE_EPOCH when set, for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
-    return datetime.now(tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return datetime.now(tz=UTC).date()
 
 
 def mark_radius(importance: int) -> float:
-    return (SIZE_BY_IMPORTANCE[importance] / 3.14159) ** 0.5
+    return float((SIZE_BY_IMPORTANCE[importance] / 3.14159) ** 0.5)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ no reader's time zone can move a date by a day.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -14,7 +14,7 @@ from babel.dates import format_date, format_skeleton
 from .model import PartialDate
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale_for(language: str) -> Locale:
     return Locale.parse(language, sep="-")
 

@@ -41,7 +41,7 @@ class Problem:
         kind = "" if self.is_error else "warning: "
         return f"{self.path}:{self.line}:{self.column}: {kind}{self.text}"
 
-    def as_error(self) -> "Problem":
+    def as_error(self) -> Problem:
         """A warning promoted by --strict."""
         return dataclasses.replace(self, severity="error")
 
@@ -77,7 +77,7 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [problem for problem in self.items if not problem.is_error]
 
-    def extend(self, other: "Problems | list[Problem]") -> None:
+    def extend(self, other: Problems | list[Problem]) -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)
 
     def __bool__(self) -> bool:

@@ -10,10 +10,9 @@ sit in events/ without being YAML, are problems here rather than silently skippe
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from typing import Callable
 
 from .errors import Problem, Problems
 from .theme import STATIC_DIR, TEMPLATES_DIR, THEME_STATIC, THEME_TEMPLATES
@@ -64,7 +63,7 @@ def is_editor_litter(name: str) -> bool:
 
 
 def _walk(folder: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for directory, subdirs, names in os.walk(folder):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
         found.extend(Path(directory) / name for name in names if not is_editor_litter(name))
@@ -151,7 +150,7 @@ class SourceTree:
     files: dict[str, dict[Path, Entry]] = field(default_factory=dict)  # by folder name
 
     @classmethod
-    def read(cls, root: Path) -> "SourceTree":
+    def read(cls, root: Path) -> SourceTree:
         folders = site_folders(root)
         tree = cls(root, _read(root / CONFIG_FILE), folders, {folder.name: {} for folder in folders})
         for folder in folders:

@@ -15,8 +15,9 @@ change, every file is made again.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable
+from typing import Any
 
 from .errors import Problem, SiteInvalid
 from .model import Site, page_file

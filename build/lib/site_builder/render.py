@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, select_autoescape
 from jinja2.runtime import Context
@@ -107,7 +108,7 @@ class Renderer:
         site = self.site
         return (site.config, site.menu, site.theme.digest, self.today)
 
-    def with_site(self, site: Site) -> "Renderer":
+    def with_site(self, site: Site) -> Renderer:
         """The same templates and caches for a site whose site-wide inputs are unchanged."""
         renderer = Renderer(site, self.today, self.caches, self.list_items)
         renderer.__dict__.update({name: self.__dict__[name] for name in ("messages", "env") if name in self.__dict__})

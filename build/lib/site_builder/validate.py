@@ -8,9 +8,10 @@ mistakes. Checks that need all events at once (duplicate slugs, `related` links)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from slugify import slugify
