@@ -58,9 +58,6 @@ class Geometry:
     def height(self) -> int:
         return self.lane_top(self.lanes) + TODAY_ROW
 
-    def label_baseline(self, row: int) -> int:
-        return self.band_bottom - row * LABEL_ROW - 5
-
 
 def default_window(events: tuple[Event, ...]) -> tuple[date, date]:
     """The dense period: from the first to the last event that is not a future target."""

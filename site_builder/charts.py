@@ -26,6 +26,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
 LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
 SHOWN = "indexof(shown, datum.category) >= 0"
+IS_TARGET = "datum.kind == 'target'"  # targets are drawn hollow (model.Event.is_target)
 KEPT_PICTURES = 8  # still pictures kept by the preview server (one per edition and chart)
 
 
@@ -113,7 +114,7 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
     ).encode(
         x=_x(window, x_axis),
         y=y("y"),
-        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), colour),
+        fill=alt.condition(IS_TARGET, alt.value("#ffffff"), colour),
         stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
         size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
         **_event_encodings(messages),
@@ -145,7 +146,7 @@ def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerCha
     marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle").encode(
         x=_x(None, axis),
         y=alt.value(28),
-        fill=alt.condition("datum.kind == 'target'", alt.value("#ffffff"), alt.Fill("category:N", scale=_colours(site), legend=None)),
+        fill=alt.condition(IS_TARGET, alt.value("#ffffff"), alt.Fill("category:N", scale=_colours(site), legend=None)),
         stroke=alt.Color("category:N", scale=_colours(site), legend=None),
         opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
     ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))

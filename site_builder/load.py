@@ -158,11 +158,6 @@ class SourceTree:
                 tree._put(folder, path, folder.entry(path))
         return tree
 
-    @property
-    def watched(self) -> list[Path]:
-        """The folders to watch for changes (site.yaml is watched on its own)."""
-        return sorted({folder.path.resolve() for folder in self.folders if folder.path.is_dir()})
-
     def _put(self, folder: Folder, path: Path, entry: Entry | None) -> None:
         entries = self.files[folder.name]
         if entry is None:
@@ -211,7 +206,3 @@ class SourceTree:
                     by_name = result.templates if folder.name.endswith("templates") else result.static
                     by_name[path.relative_to(folder.path).as_posix()] = entry
         return result
-
-
-def read_sources(root: Path) -> SiteSources:
-    return SourceTree.read(root).sources()

@@ -65,7 +65,7 @@ class BuildReport:
 
 
 def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overrides = Overrides(),
-             strict: bool = False, check_schema: bool = True) -> tuple[Site, list[Problem]]:
+             strict: bool = False) -> tuple[Site, list[Problem]]:
     """The site and its warnings, or SiteInvalid with every problem (warnings too, and
     warnings count as errors when `strict`)."""
     try:
@@ -74,7 +74,7 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
         raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
     site = dataclasses.replace(site, config=overrides.apply(site.config))
     warnings = warnings + interface_warnings(tree, site.config)
-    stale = schema_problem(site) if check_schema else None
+    stale = schema_problem(site)
     if stale or (strict and warnings):
         raise SiteInvalid(([stale] if stale else []) + [p.as_error() if strict else p for p in warnings])
     return site, warnings

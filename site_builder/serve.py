@@ -29,6 +29,7 @@ from typing import Any
 
 from .errors import Problem, SiteInvalid, UsageError
 from .load import CONFIG_FILE, display_path, is_editor_litter
+from .model import page_file
 from .overlay import error_page
 from .pipeline import Overrides
 from .rebuild import LiveSite, Snapshot
@@ -62,9 +63,9 @@ class SiteApp:
             return self._send(start_response, "403 Forbidden", b"Forbidden.\n", "text/plain", method)
         name = path.lstrip("/")
         if name == "" or name.endswith("/"):
-            name += "index.html"
+            name = page_file(name)
         body = snapshot.get(name)
-        if body is None and snapshot.get(name + "/index.html") is not None:
+        if body is None and snapshot.get(page_file(name + "/")) is not None:
             query = environ.get("QUERY_STRING")
             location = path + "/" + (f"?{query}" if query else "")
             return self._send(start_response, "301 Moved Permanently", b"", "text/plain", method, [("Location", location)])

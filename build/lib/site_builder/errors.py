@@ -70,10 +70,6 @@ class Problems:
         return sum(1 for problem in self.items if problem.is_error)
 
     @property
-    def errors(self) -> list[Problem]:
-        return [problem for problem in self.items if problem.is_error]
-
-    @property
     def warnings(self) -> list[Problem]:
         return [problem for problem in self.items if not problem.is_error]
 

@@ -61,9 +61,6 @@ class LiveSite:
         self.last_good: Rendering | None = None
         self.snapshot = Snapshot(Rendering({}))
 
-    def watched_paths(self) -> list[Path]:
-        return self.tree.watched
-
     def rebuild(self, changed: set[Path] | None = None) -> RebuildReport:
         """Bring the snapshot up to date with the sources; `None` means re-read everything."""
         start = time.perf_counter()
