@@ -9,6 +9,7 @@ script keeps brush and zoom in step). Readers get compiled Vega and the Vega run
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -134,7 +135,10 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
 
 def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerChart:
     events = alt.NamedData("overview_events")
-    axis = alt.Axis(format="%Y", tickCount=alt.expr("width < 500 ? 4 : 10"), labelColor=MUTED, labelFontSize=11,
+    years = max(1.0, (data.full[1] - data.full[0]).days / 365.25)
+    steps = [max(1, math.ceil(years / ticks)) for ticks in (4, 10)]  # whole years: a short span must not repeat a year
+    every_year = "width < 500 ? {{interval: 'year', step: {}}} : {{interval: 'year', step: {}}}".format(*steps)
+    axis = alt.Axis(format="%Y", tickCount=alt.expr(every_year), labelColor=MUTED, labelFontSize=11,
                     domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
     brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},
                                    mark=alt.BrushConfig(fill=INK, fillOpacity=0.07, stroke=INK, strokeOpacity=0.8))
