@@ -169,10 +169,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return BROWSER_NOTICE
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists() and not os.environ.get("CI"):
-        skipped = len(terminalreporter.stats.get("skipped", []))
-        terminalreporter.write_line(f"{BROWSER_NOTICE} ({skipped} tests skipped)", yellow=True, bold=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After pytest's own last line, so that a green summary cannot hide the skipped tests."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not CHROMIUM.exists() and not os.environ.get("CI"):
+        skipped = len(reporter.stats.get("skipped", []))
+        reporter.write_line(f"{BROWSER_NOTICE} ({skipped} tests skipped)", yellow=True, bold=True)
 
 
 BROWSER_NOTICE = (f"BROWSER TESTS SKIPPED: {CHROMIUM} is missing. Install Debian's chromium "

@@ -289,3 +289,20 @@ def test_guide_error_examples_are_what_check_prints(tiny_site: TinySite, run_cli
                    "summary: >-\n  TODO\nsources:\n  - url: https://news.test/a\n    title: A headline\n    publisher: Viet Nam News\n")
     tiny_site.event("2025-03-01-new-ministry", placeholder)
     assert run_cli("check", "--site", ".").err == warning
+
+
+def test_without_chromium_the_run_says_so_at_the_top_and_at_the_end(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A developer without Chromium must not read a green line and miss the browser tests."""
+    program = (
+        "import sys, pathlib; sys.path.insert(0, 'tests'); import browser; browser.CHROMIUM = pathlib.Path('/no/chromium'); "
+        "import conftest; conftest.CHROMIUM = browser.CHROMIUM; import pytest; "
+        "sys.exit(pytest.main(['-p', 'no:cacheprovider', 'tests/test_browser.py::test_list_works_without_javascript']))"
+    )
+    env = {key: value for key, value in __import__("os").environ.items() if key != "CI"}
+    result = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True, env=env)
+    notice = ("BROWSER TESTS SKIPPED: /no/chromium is missing. Install Debian's chromium (sudo apt-get install chromium) "
+              "or run ./.ci/run, which installs it.")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0
+    assert notice in lines[:4]  # under pytest's own first lines, as `make test` prints them
+    assert lines[-1] == f"{notice} (1 tests skipped)"
