@@ -240,7 +240,8 @@ def test_every_output_is_served_as_a_fresh_build_makes_it() -> None:
     run_state_machine_as_test(EditSequence, settings=settings(
         max_examples=25, stateful_step_count=10, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
-    print(f"\n{len(STEPS)} edits applied, {STATES.count(True)} leaving a valid site and {STATES.count(False)} an invalid one: "
+    print(f"\n{len(STEPS)} edits applied; {len(STATES)} comparisons with a fresh build, {STATES.count(True)} of a valid site "
+          f"and {STATES.count(False)} of an invalid one: "
           + ", ".join(f"{STEPS.count(kind)} {kind}" for kind in sorted(set(STEPS))))
     assert len(STEPS) >= 150 and STATES.count(True) >= 50 and STATES.count(False) >= 20
     kinds = {kind.split(":")[0].split(" (")[0] for kind in STEPS}
