@@ -11,11 +11,12 @@ from typing import Any
 
 import yaml
 
-from .fields import Choice, DateKind, Field, ListOf, Pattern, Reader, Record, Text, WebURL, WholeNumber
+from .editions import EVENT_TEXT, SITE_TEXT
+from .fields import LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
 from .model import LABEL_LENGTH
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-LANGUAGE = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+LANGUAGE = LANGUAGE_CODE.pattern
 COLOUR = r"#[0-9a-fA-F]{6}"
 IMPORTANCE = (1, 2, 3)
 EVENT_KINDS = ("event", "target")
@@ -42,63 +43,75 @@ SOURCE = Record(
 
 
 @lru_cache(maxsize=8)
-def event_record(category_keys: tuple[str, ...]) -> Record:
-    """The event format for a site whose site.yaml declares these categories."""
-    return Record(
-        title="Timeline event",
-        check=_end_not_before_start,
-        fields=(
-            Field("title", Text(max_length=160), required=True, description="Headline of the event, sentence case"),
-            Field("label", Text(max_length=LABEL_LENGTH), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
-            Field("date", DateKind(), required=True, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
-            Field("end_date", DateKind(), description="For spans: when it ended (not before date)"),
-            Field("category", Choice(category_keys, "category"), required=True, description="One of the categories in site.yaml"),
-            Field("kind", Choice(EVENT_KINDS, "kind"), default="event", description="'target' for a future goal, drawn hollow"),
-            Field("importance", Choice(IMPORTANCE, "importance"), default=2, description="1 = landmark (labelled on the chart), 2 = normal, 3 = minor"),
-            Field("summary", Text(one_line=False, paragraph=True, max_length=1200), required=True, description="One plain-text paragraph"),
-            Field("body", Text(one_line=False), default="", description="Longer account in Markdown"),
-            Field("actors", ListOf(Text(max_length=200)), default=(), description="People and organisations involved"),
-            Field("location", Text(max_length=200), description="Where it happened"),
-            Field("documents", ListOf(Text(max_length=200)), default=(), description="Legal instruments, e.g. Resolution No. 57-NQ/TW"),
-            Field("tags", ListOf(Text(max_length=60)), default=(), description="Short lowercase keywords"),
-            Field("related", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of related events (file names without .yaml)"),
-            Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
-        ),
+def event_record(category_keys: tuple[str, ...], other_languages: tuple[str, ...] = ()) -> Record:
+    """The event format for a site whose site.yaml declares these categories and languages."""
+    fields = _event_fields(category_keys)
+    text = Record(title="Translation", fields=optional(fields, EVENT_TEXT))
+    translations = Field("translations", Translated(text, other_languages),
+                         description="The reader-facing text in the site's other languages: title, label, summary, body ...")
+    return Record(title="Timeline event", check=_end_not_before_start, fields=fields + (translations,))
+
+
+def _event_fields(category_keys: tuple[str, ...]) -> tuple[Field, ...]:
+    return (
+        Field("title", Text(max_length=160), required=True, description="Headline of the event, sentence case"),
+        Field("label", Text(max_length=LABEL_LENGTH), description="Short text for the chart's annotation of a landmark (importance 1), e.g. 'Resolution 57 issued'"),
+        Field("date", DateKind(), required=True, description="When it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
+        Field("end_date", DateKind(), description="For spans: when it ended (not before date)"),
+        Field("category", Choice(category_keys, "category"), required=True, description="One of the categories in site.yaml"),
+        Field("kind", Choice(EVENT_KINDS, "kind"), default="event", description="'target' for a future goal, drawn hollow"),
+        Field("importance", Choice(IMPORTANCE, "importance"), default=2, description="1 = landmark (labelled on the chart), 2 = normal, 3 = minor"),
+        Field("summary", Text(one_line=False, paragraph=True, max_length=1200), required=True, description="One plain-text paragraph"),
+        Field("body", Text(one_line=False), default="", description="Longer account in Markdown"),
+        Field("actors", ListOf(Text(max_length=200)), default=(), description="People and organisations involved"),
+        Field("location", Text(max_length=200), description="Where it happened"),
+        Field("documents", ListOf(Text(max_length=200)), default=(), description="Legal instruments, e.g. Resolution No. 57-NQ/TW"),
+        Field("tags", ListOf(Text(max_length=60)), default=(), description="Short lowercase keywords"),
+        Field("related", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of related events (file names without .yaml)"),
+        Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
     )
+
+
+def _translated(fields: tuple[Field, ...], names: tuple[str, ...]) -> tuple[Field, ...]:
+    """The fields, and `translations` of the named ones into the site's other languages."""
+    text = Record(title="Translation", fields=optional(fields, names))
+    return fields + (Field("translations", Translated(text), description="The same text in the site's other languages"),)
 
 
 CATEGORY = Record(
     title="Category",
-    fields=(
+    fields=_translated((
         Field("key", Pattern(SLUG, "a key of lowercase letters, digits and hyphens"), required=True),
         Field("label", Text(max_length=60), required=True),
         Field("colour", Pattern(COLOUR, "a colour such as #1f5f9e"), required=True),
         Field("description", Text(one_line=False), default=""),
-    ),
+    ), ("label", "description")),
 )
 
 ERA = Record(
     title="Era",
-    fields=(
+    fields=_translated((
         Field("label", Text(max_length=60), required=True),
         Field("start", DateKind(), required=True),
         Field("end", DateKind(), required=True),
-    ),
+    ), ("label",)),
 )
 
 SITE = Record(
     title="Site configuration",
-    fields=(
+    fields=_translated((
         Field("title", Text(max_length=160), required=True),
         Field("short_title", Text(max_length=60), description="Masthead name; defaults to the title"),
         Field("standfirst", Text(one_line=False, paragraph=True), required=True),
-        Field("language", Pattern(LANGUAGE, "a language code such as en or en-GB"), default="en"),
+        Field("language", Pattern(LANGUAGE, "a language code such as en or en-GB"), description="The site's language (one edition)"),
+        Field("languages", ListOf(Pattern(LANGUAGE, "a language code such as en-GB, vi or fr"), min_items=1),
+              description="One edition per language, the first the default (at the root; the others under /<language>/)"),
         Field("base_url", WebURL(), description="Public address of the site (canonical links, sitemap); the deployment may supply it"),
         Field("repository_url", WebURL(), description="Where contributors edit the site; gives 'Edit this page' links; the deployment may supply it"),
         Field("repository_branch", Pattern(r"[A-Za-z0-9._/-]+", "a branch name"), default="main"),
         Field("categories", ListOf(CATEGORY, min_items=1), required=True),
         Field("eras", ListOf(ERA), default=()),
-    ),
+    ), SITE_TEXT),
 )
 
 PAGE = Record(
@@ -112,11 +125,11 @@ PAGE = Record(
 )
 
 
-def event_json_schema(category_keys: tuple[str, ...]) -> dict[str, Any]:
+def event_json_schema(category_keys: tuple[str, ...], other_languages: tuple[str, ...] = ()) -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of event files, for yaml-language-server and jsonschema."""
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$comment": "Generated by `python build.py schema` from site_builder/formats.py; do not edit.",
+        "$comment": "Generated by the `schema` command from site_builder/formats.py; do not edit.",
     }
-    schema.update(event_record(category_keys).json_schema())
+    schema.update(event_record(category_keys, other_languages).json_schema())
     return schema

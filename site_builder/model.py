@@ -70,12 +70,39 @@ def page_file(url: str) -> str:
     return f"{url}index.html"
 
 
+Translations = tuple[tuple[str, "Translation"], ...]  # (language, text) pairs: hashable, comparable
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Reader-facing text of one object in one language; fields it does not translate are None."""
+
+    title: str | None = None
+    label: str | None = None
+    short_title: str | None = None
+    standfirst: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    body: str | None = None
+    nav_title: str | None = None
+    location: str | None = None
+    actors: tuple[str, ...] | None = None
+    documents: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    path: str = ""  # the file it came from, when it has one of its own (a content page's translation)
+
+
+def find_translation(translations: Translations, language: str) -> Translation | None:
+    return next((text for code, text in translations if code == language), None)
+
+
 @dataclass(frozen=True)
 class Category:
     key: str
     label: str
     colour: str
     description: str = ""
+    translations: Translations = ()
 
     @property
     def url(self) -> str:
@@ -118,6 +145,8 @@ class Event:
     documents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml
+    translations: Translations = ()
+    text_language: str | None = None  # set in an edition whose translation is missing: the language shown instead
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
@@ -161,14 +190,17 @@ class Era:
     label: str
     start: PartialDate
     end: PartialDate
+    translations: Translations = ()
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
     standfirst: str
-    language: str
+    language: str  # the language pages are written in: the default one, or in an edition its own
     categories: tuple[Category, ...]
+    languages: tuple[str, ...] = ()  # every edition's language, the default first
+    translations: Translations = ()
     base_url: str | None = None  # None: not known yet (the deployment supplies it)
     repository_url: str | None = None
     eras: tuple[Era, ...] = ()
@@ -185,6 +217,14 @@ class SiteConfig:
     @property
     def category_keys(self) -> tuple[str, ...]:
         return tuple(category.key for category in self.categories)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0] if self.languages else self.language
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        return self.languages or (self.language,)
 
     @property
     def base_path(self) -> str:
@@ -220,6 +260,8 @@ class Page:
     body_markdown: str
     order: int = 100
     nav_title: str = ""
+    translations: Translations = ()
+    text_language: str | None = None  # as Event.text_language
 
     @property
     def url(self) -> str:
@@ -277,3 +319,12 @@ class Site:
     @property
     def menu(self) -> tuple[tuple[str, str, str, int], ...]:
         return tuple(page.menu_entry for page in self.pages)
+
+    def edition(self, language: str) -> Site:
+        """The site as its `language` edition shows it: translated where translations exist."""
+        from .editions import localize_site
+
+        kept: dict[str, Site] = self.__dict__.setdefault("_editions", {})
+        if language not in kept:
+            kept[language] = localize_site(self, language)
+        return kept[language]

@@ -7,6 +7,7 @@ mistakes. Checks that need all events at once (duplicate slugs, `related` links)
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from . import formats
 from .errors import Problem, Problems, SiteInvalid
 from .fields import INVALID, Reader, Record, did_you_mean, placeholder_in
 from .load import SiteSources, SourceFile
-from .model import Category, Era, Event, Page, Site, SiteConfig, Source
+from .model import Category, Era, Event, Page, Site, SiteConfig, Source, Translation
 from .theme import TemplateFile, Theme
 from .yamlhints import plain_yaml_message
 
@@ -96,7 +97,7 @@ class LinkStub:
 
 
 def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> tuple[Event | None, LinkStub]:
-    record = formats.event_record(config.category_keys)
+    record = formats.event_record(config.category_keys, config.editions[1:])
     values, reader = _read_record(path, data, problems, record, "an event needs title, date, category, summary and sources")
     related = reader.partial.get("related", ()) if reader else ()
     stub = LinkStub(slug, path, related, reader.marks if reader else {})
@@ -121,6 +122,7 @@ def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: 
         related=values["related"],
         sources=tuple(Source(**source) for source in values["sources"]),
         file=file,
+        translations=tuple((code, _tidy(text)) for code, text in values["translations"] or ()),
         marks=reader.marks,
     ), stub
 
@@ -129,12 +131,18 @@ def _one_paragraph(text: str) -> str:
     return " ".join(text.split())
 
 
+def _tidy(text: Translation) -> Translation:
+    """A translated summary is one paragraph, as the default one is."""
+    return dataclasses.replace(text, summary=_one_paragraph(text.summary)) if text.summary else text
+
+
 def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None:
     values, reader = _read_record(path, data, problems, formats.SITE, "it needs title, standfirst and categories")
     if values is None or reader is None:
         return None
     before = problems.error_count
-    categories = tuple(Category(**category) for category in values["categories"])
+    languages = _languages(values, reader, path, problems)
+    categories = tuple(Category(**{**category, "translations": category["translations"] or ()}) for category in values["categories"])
     for index, key in _duplicates(category.key for category in categories):
         line, column = reader.marks[f"categories[{index}]"]
         problems.add(path, line, column, f"categories[{index}].key", f"'{key}' is declared twice")
@@ -142,19 +150,48 @@ def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None
         if era["end"].last_day < era["start"].first_day:
             line, column = reader.marks[f"eras[{index}].end"]
             problems.add(path, line, column, f"eras[{index}].end", f"{era['end']} is before start {era['start']}")
+    _check_translation_languages(values, reader, path, problems, languages[1:])
     if problems.error_count > before:
         return None
     return SiteConfig(
         title=values["title"],
         short_title=values["short_title"] or values["title"],
         standfirst=_one_paragraph(values["standfirst"]),
-        language=values["language"],
+        language=languages[0],
+        languages=languages,
+        translations=values["translations"] or (),
         base_url=with_slash(values["base_url"]),
         repository_url=values["repository_url"],
         repository_branch=values["repository_branch"],
         categories=categories,
-        eras=tuple(Era(**era) for era in values["eras"]),
+        eras=tuple(Era(**{**era, "translations": era["translations"] or ()}) for era in values["eras"]),
     )
+
+
+def _languages(values: dict[str, Any], reader: Reader, path: str, problems: Problems) -> tuple[str, ...]:
+    """`languages: [en-GB, vi, fr]` (the default first), or a single `language`."""
+    languages = tuple(values["languages"] or (values["language"] or "en",))
+    if values["languages"] and values["language"] and values["language"] != languages[0]:
+        line, column = reader.marks["language"]
+        problems.add(path, line, column, "language", f"'{values['language']}' is not the first of languages ({', '.join(languages)}); "
+                     "give only languages, the default first")
+    for index, code in _duplicates(languages):
+        line, column = reader.marks[f"languages[{index}]"]
+        problems.add(path, line, column, f"languages[{index}]", f"'{code}' is listed twice")
+    return languages
+
+
+def _check_translation_languages(values: dict[str, Any], reader: Reader, path: str, problems: Problems, others: tuple[str, ...]) -> None:
+    """site.yaml's own translations may only be into the languages it lists."""
+    places = [("translations", values["translations"])]
+    places += [(f"categories[{i}].translations", c["translations"]) for i, c in enumerate(values["categories"])]
+    places += [(f"eras[{i}].translations", e["translations"]) for i, e in enumerate(values["eras"])]
+    for where, translations in places:
+        for code, _ in translations or ():
+            if code not in others:
+                line, column = reader.marks.get(f"{where}.{code}", (1, 1))
+                listed = ", ".join(others) or "none: languages lists one"
+                problems.add(path, line, column, f"{where}.{code}", f"'{code}' is not one of this site's other languages ({listed})")
 
 
 def with_slash(url: str | None) -> str | None:
@@ -251,6 +288,32 @@ class ParseCache:
             del self.entries[key]
 
 
+def read_pages(sources: list[SourceFile], config: SiteConfig, problems: Problems) -> list[Page]:
+    """content/<slug>.md in the default language, content/<slug>.<language>.md translations."""
+    pages: dict[str, Page] = {}
+    translations: list[tuple[str, str, Page]] = []
+    for source in sources:
+        slug, _, language = source.slug.rpartition(".") if "." in source.slug else (source.slug, "", "")
+        if language and language not in config.editions[1:]:
+            listed = ", ".join(config.editions[1:]) or "none: site.yaml lists one"
+            problems.add(source.shown, 1, 1, "", f"'{language}' in the file name is not one of this site's other languages ({listed})")
+            continue
+        if not check_slug(source.shown, slug, problems):
+            continue
+        page = read_page(source.shown, slug, source.data, problems)
+        if page is not None and language:
+            translations.append((slug, language, page))
+        elif page is not None:
+            pages[slug] = page
+    for slug, language, page in translations:
+        if slug not in pages:
+            problems.add(page.path, 1, 1, "", f"a translation of content/{slug}.md, which does not exist")
+            continue
+        text = Translation(title=page.title, nav_title=page.nav_title, description=page.description, body=page.body_markdown, path=page.path)
+        pages[slug] = dataclasses.replace(pages[slug], translations=pages[slug].translations + ((language, text),))
+    return list(pages.values())
+
+
 def read_theme(sources: SiteSources, problems: Problems) -> Theme:
     """Templates must be UTF-8 like every other source; static files are published as they are."""
     templates = {}
@@ -285,12 +348,7 @@ def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> tupl
     check_links(stubs, problems)
     cache.forget_all_but({(source.shown, source.data) for source in sources.events})
 
-    pages = []
-    for source in sources.pages:
-        if check_slug(source.shown, source.slug, problems):
-            page = read_page(source.shown, source.slug, source.data, problems)
-            if page is not None:
-                pages.append(page)
+    pages = read_pages(sources.pages, config, problems)
     theme = read_theme(sources, problems)
     if problems:
         raise SiteInvalid(problems.items)

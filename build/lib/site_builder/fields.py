@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import Problems
-from .model import PartialDate
+from .model import PartialDate, Translation
 
 INVALID: Any = object()  # a value that failed conversion; its problem is already recorded
 
@@ -182,6 +182,7 @@ class Pattern(Kind):
         return {"type": "string", "pattern": f"^(?:{self.regex})$"}
 
 
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DATE_FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -380,3 +381,48 @@ class Record(Kind):
         schema["required"] = [spec.name for spec in self.fields if spec.required]
         schema["additionalProperties"] = False
         return schema
+
+
+@dataclass(frozen=True)
+class Translated(Kind):
+    """Translations by language: `{vi: {title: …}, fr: {title: …}}`, each checked by `record`,
+    as (language, Translation) pairs. `languages` are the ones a translation may be in."""
+
+    record: Record
+    languages: tuple[str, ...] | None = None  # None: any language code (site.yaml checks its own)
+
+    def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return reader.error(node, where, f"expected a mapping of languages (vi: …, fr: …), found {describe(node)}")
+        pairs: list[tuple[str, Translation]] = []
+        failed = False
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) and key_node.tag == STR else None
+            child = f"{where}.{key}"
+            if key is None or (key not in self.languages if self.languages is not None else not LANGUAGE_CODE.fullmatch(key)):
+                others = ", ".join(self.languages or ()) or "none: site.yaml lists one language"
+                reader.error(key_node, child, f"'{key}' is not one of this site's other languages ({others})")
+                failed = True
+                continue
+            if any(code == key for code, _ in pairs):
+                reader.error(key_node, child, "duplicate language")
+                failed = True
+                continue
+            reader.remember(child, key_node)
+            values = self.record.convert(value_node, child, reader)
+            if values is INVALID:
+                failed = True
+            else:
+                pairs.append((key, Translation(**{name: value for name, value in values.items() if value is not None})))
+        return INVALID if failed else tuple(pairs)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "object", "additionalProperties": self.record.json_schema()}
+        if self.languages is not None:
+            schema["propertyNames"] = {"enum": list(self.languages)}
+        return schema
+
+
+def optional(fields: tuple[Field, ...], names: tuple[str, ...]) -> tuple[Field, ...]:
+    """The named fields, none required and none with a default: what a translation may give."""
+    return tuple(Field(spec.name, spec.kind, description=spec.description) for spec in fields if spec.name in names)
