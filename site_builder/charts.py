@@ -17,6 +17,7 @@ from typing import Any, Literal, cast
 
 import altair as alt
 import vl_convert
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from .chartdata import LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
 from .messages import Messages
@@ -222,6 +223,36 @@ def _named_marks(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return found
 
 
+# Axis labels by time unit, the same in every language; the words come from the locale.
+TICK_FORMATS = {"year": "%Y", "quarter": "%B", "month": "%B", "week": "%-d %b", "date": "%-d %b",
+                "hours": "%H:%M", "minutes": "%H:%M", "seconds": "%H:%M:%S", "milliseconds": "%H:%M:%S"}
+
+
+def vega_locale(messages: Messages) -> dict[str, Any]:
+    """Month and day names and number symbols of the page's language, from Babel, in the
+    form Vega's `config.locale` takes (d3-time-format and d3-format definitions)."""
+    locale = messages.locale
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
+    months, days = locale.months["stand-alone"], locale.days["format"]
+    return {
+        "number": {"decimal": get_decimal_symbol(locale), "thousands": get_group_symbol(locale), "grouping": [3], "currency": ["", ""]},
+        "time": {
+            "dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "days": [days["wide"][i] for i in sunday_first], "shortDays": [days["abbreviated"][i] for i in sunday_first],
+            "months": [months["wide"][i] for i in range(1, 13)], "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
+    }
+
+
+def localize(spec: dict[str, Any], messages: Messages) -> dict[str, Any]:
+    """The spec speaking the page's language: Vega's locale, and axis labels by time unit."""
+    spec.setdefault("config", {})["locale"] = vega_locale(messages)
+    for axis in spec.get("axes", []):
+        if axis.get("scale") == "x" and axis.get("labels", True) and "format" not in axis:
+            axis["format"] = TICK_FORMATS
+    return spec
+
+
 def finish_main(spec: dict[str, Any]) -> dict[str, Any]:
     """What Vega-Lite cannot say: era labels cut to their band; lane names (the chart's
     legend) that receive clicks, which the page script turns into the category filter."""
@@ -248,13 +279,13 @@ def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler:
     key = (site.config, messages.language, data.geometry, data.window, data.full)
     main = compiler.vega(("main",) + key, lambda: main_view(site, data, messages), values)
     strip = compiler.vega(("overview",) + key, lambda: overview(site, data, messages), values)
-    return finish_main(main), finish_overview(strip)
+    return localize(finish_main(main), messages), localize(finish_overview(strip), messages)
 
 
 def static_svg(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> str:
     """The timeline as a still image for readers without JavaScript (no links, fixed width)."""
     key = ("still", site.config, messages.language, data.geometry, data.window, data.full)
-    spec = finish_main(compiler.vega(key, lambda: main_view(site, data, messages, interactive=False, width=960), datasets(data)))
+    spec = localize(finish_main(compiler.vega(key, lambda: main_view(site, data, messages, interactive=False, width=960), datasets(data))), messages)
     for mark in spec.get("marks", []):
         mark.get("encode", {}).get("update", {}).pop("href", None)
     return compiler.svg(spec)

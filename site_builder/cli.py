@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import pipeline
+from .editions import coverage
 from .errors import SiteInvalid, UsageError, count
 from .invocation import command, program
 from .load import display_path
@@ -122,8 +123,12 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         assert report.site is not None
         site, warnings = report.site, report.warnings
         found = "no problems found" if not warnings else f"no errors, {count(len(warnings), 'warning')} (--strict makes warnings errors)"
-        reporter.done(f"{count(len(site.events), 'event')}, {count(len(site.pages), 'page')}: {found}", warnings,
-                      events=len(site.events), pages=len(site.pages))
+        translated = coverage(site)
+        lines = [f"{count(len(site.events), 'event')}, {count(len(site.pages), 'page')}: {found}"]
+        lines += [f"{language}: {done} of {total} events translated" + (f" ({total - done} missing)" if done < total else "")
+                  for language, (done, total) in translated.items()]
+        reporter.done("\n".join(lines), warnings, events=len(site.events), pages=len(site.pages),
+                      translations={language: {"translated": done, "events": total} for language, (done, total) in translated.items()})
         return 0
     if args.command == "new":
         from .scaffold import ask_category, new_event

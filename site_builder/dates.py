@@ -39,6 +39,16 @@ def span_label(start: PartialDate, end: PartialDate | None, language: str) -> st
 def language_name(code: str, language: str) -> str:
     """'vi' -> 'Vietnamese' in the site's language; an unknown code is shown as written."""
     try:
-        return Locale.parse(code, sep="-").get_display_name(locale_for(language)) or code
+        return Locale(Locale.parse(code, sep="-").language).get_display_name(locale_for(language)) or code
     except (ValueError, TypeError, LookupError, UnknownLocaleError):
         return code
+
+
+def own_language_name(code: str) -> str:
+    """A language named in itself, for a language switcher: 'English', 'Tiếng Việt', 'Français'."""
+    try:
+        language = Locale.parse(code, sep="-").language
+        name = Locale(language).get_display_name(language) or code
+    except (ValueError, TypeError, LookupError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]

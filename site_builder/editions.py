@@ -13,10 +13,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import language_name
+from .errors import Problem
 from .model import Category, Era, Event, Page, Site, SiteConfig, Translation, find_translation
 
 EVENT_TEXT = ("title", "label", "summary", "body", "location", "actors", "documents", "tags")
-PAGE_TEXT = ("title", "nav_title", "description", "body")
+PAGE_TEXT = ("title", "description", "body")  # a translated page's menu name defaults to its title
 SITE_TEXT = ("title", "short_title", "standfirst")
 
 
@@ -82,7 +84,7 @@ def localize_page(page: Page, language: str, default: str) -> Page:
         return dataclasses.replace(page, text_language=default)
     text = find_translation(page.translations, language)
     assert text is not None
-    return dataclasses.replace(page, title=text.title or page.title, nav_title=text.nav_title or text.title or page.nav_title,
+    return dataclasses.replace(page, title=text.title or page.title, nav_title=text.nav_title or text.title or page.title,
                                description=text.description or "", body_markdown=text.body or "", path=text.path or page.path)
 
 
@@ -118,3 +120,49 @@ def localize_site(site: Site, language: str) -> Site:
         events=tuple(localize_event(event, language, default) for event in site.events),
         pages=tuple(localize_page(page, language, default) for page in site.pages),
     )
+
+
+def _shows(what: str, language: str, default: str) -> str:
+    return f"the {language_name(language, 'en')} edition shows {what} in {language_name(default, 'en')}"
+
+
+def _gap(lacking: list[str] | None, language: str) -> str:
+    if lacking is None:
+        return f"no {language_name(language, 'en')} translation"
+    return f"the {language_name(language, 'en')} translation lacks {', '.join(repr(name) for name in lacking)}"
+
+
+def translation_warnings(site: Site, config_path: str) -> list[Problem]:
+    """Every missing or incomplete translation, as a warning where the text would go."""
+    config, default = site.config, site.config.default_language
+    found = []
+    for language in config.editions[1:]:
+        for event in site.events:
+            lacking = missing(event.translations, language, _event_text(event), EVENT_TEXT)
+            if lacking != []:
+                line, column = event.marks.get(f"translations.{language}", event.marks.get("translations", (1, 1)))
+                found.append(Problem(event.path, line, column, f"translations.{language}",
+                                     f"{_gap(lacking, language)}; {_shows('this event', language, default)}", "warning"))
+        for page in site.pages:
+            lacking = missing(page.translations, language, _page_text(page), PAGE_TEXT)
+            if lacking != []:
+                file = page.path.rsplit(".", 1)[0] + f".{language}.md"
+                found.append(Problem(page.path, 1, 1, "", f"{_gap(lacking, language)} ({file}); {_shows('this page', language, default)}", "warning"))
+        site_text = {"title": config.title, "standfirst": config.standfirst}
+        lacking = missing(config.translations, language, site_text, SITE_TEXT)
+        if lacking != []:
+            found.append(Problem(config_path, 1, 1, f"translations.{language}", f"{_gap(lacking, language)} of the title and standfirst", "warning"))
+        labelled: list[tuple[str, Category | Era]] = [(f"categories[{i}]", c) for i, c in enumerate(config.categories)]
+        labelled += [(f"eras[{i}]", e) for i, e in enumerate(config.eras)]
+        for index, item in labelled:
+            if find_translation(item.translations, language) is None:
+                found.append(Problem(config_path, 1, 1, f"{index}.translations.{language}",
+                                     f"no {language_name(language, 'en')} label; {_shows(repr(item.label), language, default)}", "warning"))
+    return found
+
+
+def coverage(site: Site) -> dict[str, tuple[int, int]]:
+    """Per edition language: (events with a complete translation, events)."""
+    default = site.config.default_language
+    return {language: (sum(1 for event in site.events if localize_event(event, language, default).text_language is None), len(site.events))
+            for language in site.config.editions[1:]}

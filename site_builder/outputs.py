@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .editions import editions
 from .errors import Problem, SiteInvalid
 from .model import Site, page_file
 from .render import STILL_IMAGE, Renderer
@@ -36,6 +37,7 @@ class Output:
     depends: Callable[[Site, Any], Hashable]  # what a file shows besides the site-wide inputs
     render: Callable[[Renderer, Any], bytes]
     lazy: bool = False  # slow and rarely looked at while editing: made when first requested in preview
+    per_edition: bool = True  # one copy per language edition (under <language>/), or one for the site
 
 
 def _single(path: str) -> Callable[[Site], Iterable[Target]]:
@@ -48,7 +50,7 @@ def _nothing(site: Site, subject: Any) -> Hashable:
 
 OUTPUTS: tuple[Output, ...] = (
     Output("static", lambda site: [(STATIC_PREFIX + name, name) for name in sorted(site.theme.static)],
-           lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name]),
+           lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name], per_edition=False),
     Output("home", _single("index.html"), lambda site, _: site.events, lambda r, _: r.home()),
     Output("timeline-still", _single(STILL_IMAGE), lambda site, _: site.events, lambda r, _: r.still_image(), lazy=True),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
@@ -57,8 +59,8 @@ OUTPUTS: tuple[Output, ...] = (
            lambda site, category: site.events_in(category), Renderer.category_page),
     Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
     Output("sitemap", lambda site: [("sitemap.xml", None)] if site.config.base_url else [],
-           lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap()),
-    Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots()),
+           lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap(), per_edition=False),
+    Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots(), per_edition=False),
     Output("not-found", _single("404.html"), _nothing, lambda r, _: r.not_found()),
 )
 
@@ -85,7 +87,7 @@ class Rendering:
 
     files: dict[str, bytes | Lazy]
     keys: dict[str, Hashable] = field(default_factory=dict)
-    renderer: Renderer | None = None
+    renderers: dict[str, Renderer] = field(default_factory=dict)  # by edition language
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
 
     def get(self, path: str) -> bytes | None:
@@ -97,28 +99,37 @@ class Rendering:
         return {path: data() if isinstance(data, Lazy) else data for path, data in self.files.items()}
 
 
-def render(site: Site, renderer: Renderer, previous: Rendering | None = None) -> Rendering:
-    """Every registered output; a file whose key matches `previous` is reused, not made again."""
-    if previous is not None and (previous.renderer is None or previous.renderer.site_wide != renderer.site_wide):
+def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
+    return {language: renderer.site_wide for language, renderer in renderers.items()}
+
+
+def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None) -> Rendering:
+    """Every registered output in every edition (`renderers` has one per language); a file
+    whose key matches `previous` is reused, not made again."""
+    if previous is not None and site_wide(previous.renderers) != site_wide(renderers):
         previous = None
     files: dict[str, bytes | Lazy] = {}
     keys: dict[str, Hashable] = {}
     made: list[str] = []
+    every = editions(site.config)
     for output in OUTPUTS:
-        for path, subject in output.targets(site):
-            if path in files:
-                raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
-            key = output.depends(site, subject)
-            if previous is not None and path in previous.keys and previous.keys[path] == key:
-                files[path] = previous.files[path]
-            elif output.lazy:
-                files[path] = Lazy(_bind(output.render, renderer, subject))
-                made.append(path)
-            else:
-                files[path] = output.render(renderer, subject)
-                made.append(path)
-            keys[path] = key
-    return Rendering(files, keys, renderer, made)
+        for edition in every if output.per_edition else every[:1]:
+            renderer = renderers[edition.language]
+            for target, subject in output.targets(renderer.site):
+                path = edition.path(target)
+                if path in files:
+                    raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
+                key = output.depends(renderer.site, subject)
+                if previous is not None and path in previous.keys and previous.keys[path] == key:
+                    files[path] = previous.files[path]
+                elif output.lazy:
+                    files[path] = Lazy(_bind(output.render, renderer, subject))
+                    made.append(path)
+                else:
+                    files[path] = output.render(renderer, subject)
+                    made.append(path)
+                keys[path] = key
+    return Rendering(files, keys, renderers, made)
 
 
 def _bind(render: Callable[[Renderer, Any], bytes], renderer: Renderer, subject: Any) -> Callable[[], bytes]:

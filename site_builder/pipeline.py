@@ -19,7 +19,9 @@ from pathlib import Path
 
 from . import formats, outputs
 from .chartdata import build_date
+from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
+from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, SourceTree, display_path
 from .messages import Messages
 from .model import Site, SiteConfig
@@ -73,7 +75,8 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
     except SiteInvalid as invalid:
         raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
     site = dataclasses.replace(site, config=overrides.apply(site.config))
-    warnings = warnings + interface_warnings(tree, site.config)
+    shown = display_path(tree.root / CONFIG_FILE)
+    warnings = warnings + interface_warnings(tree, site.config) + translation_warnings(site, shown)
     stale = schema_problem(site)
     if stale or (strict and warnings):
         raise SiteInvalid(([stale] if stale else []) + [p.as_error() if strict else p for p in warnings])
@@ -82,19 +85,22 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
 
 def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
     """A language without an interface catalogue would show English buttons on a Vietnamese page."""
-    if Messages(config.language).has_catalogue:
-        return []
     shown = display_path(tree.root / CONFIG_FILE)
-    return [Problem(shown, 1, 1, "language", f"no interface catalogue for '{config.language}'; buttons and labels stay in English "
-                    f"(add site_builder/locales/{config.language.replace('-', '_')}/LC_MESSAGES/messages.po)", "warning")]
+    return [Problem(shown, 1, 1, "language", f"no interface catalogue for '{language}'; buttons and labels stay in English "
+                    f"(add site_builder/locales/{language.replace('-', '_')}/LC_MESSAGES/messages.po)", "warning")
+            for language in config.editions if not Messages(language).has_catalogue]
 
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
-    """Every registered output, reusing files of `previous` whose inputs did not change."""
-    renderer = Renderer(site, today, caches or RenderCaches())
-    if previous is not None and previous.renderer is not None and previous.renderer.site_wide == renderer.site_wide:
-        renderer = previous.renderer.with_site(site)
-    return outputs.render(site, renderer, previous)
+    """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
+    caches = caches or RenderCaches()
+    renderers = {}
+    for edition in editions(site.config):
+        shown = site.edition(edition.language)
+        renderer = Renderer(shown, today, caches, edition=edition)
+        kept = previous.renderers.get(edition.language) if previous is not None else None
+        renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
+    return outputs.render(site, renderers, previous)
 
 
 def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False) -> BuildReport:
@@ -130,12 +136,13 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def schema_text(config: SiteConfig) -> str:
-    return json.dumps(formats.event_json_schema(config.category_keys), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(formats.event_json_schema(config.category_keys, config.editions[1:]), indent=2, ensure_ascii=False) + "\n"
 
 
 def schema_problem(site: Site) -> Problem | None:
     """A stale events/schema.json would give contributors wrong hints in their editor."""
     path = site.root / EVENTS_DIR / formats.SCHEMA_FILE
     if path.is_file() and path.read_text(encoding="utf-8") != schema_text(site.config):
-        return Problem(display_path(path), 1, 1, "", "out of date with the event format or site.yaml categories; run the 'schema' command")
+        where = () if site.root.resolve() == Path.cwd().resolve() else ("--site", display_path(site.root))
+        return Problem(display_path(path), 1, 1, "", f"out of date with the event format or site.yaml categories and languages; run: {command('schema', *where)}")
     return None

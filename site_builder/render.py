@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -23,6 +23,8 @@ from markupsafe import Markup
 
 from . import charts
 from .chartdata import RowCache, TimelineData, timeline_data
+from .dates import own_language_name
+from .editions import Edition, editions
 from .errors import Problem, SiteInvalid
 from .load import display_path
 from .markup import MarkdownRenderer
@@ -31,6 +33,17 @@ from .model import Category, Event, Page, Site
 from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGE = "timeline.svg"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in one edition: for hreflang links and the language switcher."""
+
+    language: str
+    name: str  # in its own language: "Tiếng Việt", "Français"
+    href: str  # from the current page
+    absolute: str | None  # when the base URL is known
+    current: bool
 
 
 def relative_url(target: str, page_url: str) -> str:
@@ -89,10 +102,15 @@ class Renderer:
     """Everything pages share: the site, the templates, today's date and the caches that
     make re-rendering cheap."""
 
-    site: Site
+    site: Site  # as the edition shows it (editions.localize_site)
     today: date
     caches: RenderCaches = field(default_factory=RenderCaches)
     list_items: dict[tuple[int, str], tuple[Event, Markup]] = field(default_factory=dict)
+    edition: Edition | None = None  # None: the site's only or default edition
+
+    def __post_init__(self) -> None:
+        if self.edition is None:
+            self.edition = Edition(self.site.config.language, self.site.config.default_language)
 
     @cached_property
     def messages(self) -> Messages:
@@ -110,41 +128,52 @@ class Renderer:
 
     def with_site(self, site: Site) -> Renderer:
         """The same templates and caches for a site whose site-wide inputs are unchanged."""
-        renderer = Renderer(site, self.today, self.caches, self.list_items)
+        renderer = Renderer(site, self.today, self.caches, self.list_items, self.edition)
         renderer.__dict__.update({name: self.__dict__[name] for name in ("messages", "env") if name in self.__dict__})
         return renderer
 
     # -- pages --------------------------------------------------------------------------
     def page(self, template: str, page_url: str, absolute: bool = False, **values: Any) -> bytes:
+        """The page at `page_url` (the same in every edition) in this renderer's edition."""
         config = self.site.config
         fingerprints = self.site.theme.fingerprints
+        edition = self.edition
+        assert edition is not None
+        here = edition.path(page_url)
+
+        def link(path: str) -> str:
+            """A path from the site's root, as written on this page."""
+            return config.base_path + path if absolute else relative_url(path, here)
 
         def url(target: str) -> str:
-            return config.base_path + target if absolute else relative_url(target, page_url)
+            return link(edition.path(target))
 
         def asset(name: str) -> str:
-            return url(f"{STATIC_PREFIX}{name}?v={fingerprints[name]}")
+            return link(f"{STATIC_PREFIX}{name}?v={fingerprints[name]}")
 
         def list_item(event: Event) -> Markup:
-            return self.list_item(event, page_url)
+            return self.list_item(event, here, url)
 
+        alternates = [Alternate(other.language, own_language_name(other.language), link(other.path(page_url)),
+                                config.absolute(other.path(page_url)), other.language == edition.language)
+                      for other in editions(config)] if len(config.editions) > 1 else []
         try:
             html = self.env.get_template(template).render(
                 site=self.site, config=config, page_url=page_url, list_item=list_item, by_year=by_year,
-                canonical=config.absolute(page_url), url=url, asset=asset, has_asset=fingerprints.__contains__,
-                extra_css=EXTRA_CSS, **values,
+                canonical=config.absolute(here), url=url, asset=asset, has_asset=fingerprints.__contains__,
+                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, **values,
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
         return html.encode("utf-8")
 
-    def list_item(self, event: Event, page_url: str) -> Markup:
+    def list_item(self, event: Event, here: str, url: Callable[[str], str]) -> Markup:
         """An event's entry in a list, kept: long lists are re-rendered after every edit."""
-        key = (id(event), page_url)  # parsed events are kept, so identity is a cheap key
+        key = (id(event), here)  # parsed events are kept, so identity is a cheap key
         kept = self.list_items.get(key)
         if kept is None or kept[0] is not event:
             macro = self.env.get_template("partials/event_item.html").module.event_item  # type: ignore[attr-defined]
-            kept = (event, Markup(macro(event, lambda target: relative_url(target, page_url), self.site.config)))
+            kept = (event, Markup(macro(event, url, self.site.config)))
             self.list_items[key] = kept
         return kept[1]
 
@@ -181,9 +210,13 @@ class Renderer:
         return self.page("page.html", page.url, page=page)
 
     def sitemap(self) -> bytes:
-        site = self.site
-        urls = [""] + [e.url for e in site.events] + [c.url for c in site.config.categories] + [p.url for p in site.pages]
-        return self.page("sitemap.xml", "sitemap.xml", urls=urls)
+        """Every page of every edition, each with its translations as alternates."""
+        site, config = self.site, self.site.config
+        keys = [""] + [e.url for e in site.events] + [c.url for c in config.categories] + [p.url for p in site.pages]
+        all_editions = editions(config)
+        entries = [(config.absolute(edition.path(key)), [(other.language, config.absolute(other.path(key))) for other in all_editions])
+                   for key in keys for edition in all_editions]
+        return self.page("sitemap.xml", "sitemap.xml", entries=entries, alternates_shown=len(all_editions) > 1)
 
     def robots(self) -> bytes:
         return self.page("robots.txt", "robots.txt", sitemap=self.site.config.absolute("sitemap.xml"))

@@ -104,10 +104,23 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str, category: s
         category=category or "TODO",
         categories=", ".join(config.category_keys),
     )
+    text += translation_stubs(config)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # 'x': never clobber a file that appeared meanwhile
         handle.write(text)
     return path
+
+
+def translation_stubs(config: SiteConfig) -> str:
+    """One stub per other language: placeholders that `check` points at until translated."""
+    others = config.editions[1:]
+    if not others:
+        return ""
+    lines = ["", "# The same text in the site's other languages (translate faithfully: add or drop no fact).",
+             "# Add label, body, location, actors, documents and tags here too when the event has them.", "translations:"]
+    for language in others:
+        lines += [f"  {language}:", "    title: TODO", "    summary: >-", "      TODO"]
+    return "\n".join(lines) + "\n"
 
 
 def _yaml_string(text: str) -> str:

@@ -72,8 +72,9 @@ class SiteApp:
         if snapshot.problems and (body is None or name.endswith(".html")):
             page = self._live(error_page(snapshot.problems, self.live.root))
             return self._send(start_response, "500 Internal Server Error", page, "text/html; charset=utf-8", method)
-        if body is None:
-            missing = self._live(snapshot.get("404.html") or b"Not found.\n")
+        if body is None:  # the edition's own 404 page when the path is under one (vi/...)
+            edition = name.split("/", 1)[0] + "/404.html" if "/" in name else "404.html"
+            missing = self._live(snapshot.get(edition) or snapshot.get("404.html") or b"Not found.\n")
             return self._send(start_response, "404 Not Found", missing, "text/html; charset=utf-8", method)
         if name.endswith(".html"):
             body = self._live(body)

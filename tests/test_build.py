@@ -284,7 +284,8 @@ def test_schema_command_writes_the_schema_and_a_stale_one_is_an_error(tiny_site:
     config.write_text(config.read_text() + "  - key: courts\n    label: Courts\n    colour: \"#6a3d9a\"\n")
     result = run_cli("check", "--site", ".")
     assert result.code == 1
-    assert result.err.splitlines()[0].startswith("events/schema.json:1:1: out of date with the event format or site.yaml categories; run ")
+    assert result.err.splitlines()[0] == ("events/schema.json:1:1: out of date with the event format or site.yaml categories and languages; "
+                                          "run: site-builder schema")
     assert pipeline.schema_text(pipeline.load_config(tiny_site.root)).count("courts") == 1
 
 

@@ -255,12 +255,14 @@ def test_issue_and_pull_request_templates() -> None:
 # -- the guide ---------------------------------------------------------------------------------
 def stand_in_event(slug: str) -> str:
     return f"title: Stand-in for {slug}\ndate: {slug[:10]}\ncategory: government\nsummary: A stand-in.\nsources:\n" \
-           "  - title: A headline\n    publisher: A paper\n    url: https://news.test/a\n"
+           "  - title: A headline\n    publisher: A paper\n    url: https://news.test/a\n" \
+           "translations:\n  vi: {title: Bản thay thế, summary: Một bản thay thế.}\n  fr: {title: Remplaçant, summary: Un remplaçant.}\n"
 
 
 def guide_site(tiny_site: TinySite, *slugs: str) -> None:
-    """This site's categories (from site.yaml), with stand-in events: no test reads events/."""
+    """This site's categories and languages (from site.yaml), with stand-in events: no test reads events/."""
     shutil.rmtree(tiny_site.root / "events")
+    (tiny_site.root / "content/about.md").unlink()
     shutil.copy2(REPO / "site.yaml", tiny_site.root / "site.yaml")
     for slug in slugs:
         tiny_site.event(slug, stand_in_event(slug))

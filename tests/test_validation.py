@@ -265,7 +265,7 @@ def test_json_stays_pure_json_on_github_actions(tiny_site: TinySite, run_cli, mo
     tiny_site.event("feb", GOOD_EVENT.replace("summary: The", "summary: TODO The"))
     result = run_cli("check", "--site", ".", "--format", "json")
     assert result.code == 0 and result.err == ""
-    assert json.loads(result.out) == {"ok": True, "events": 2, "pages": 1, "problems": [
+    assert json.loads(result.out) == {"ok": True, "events": 2, "pages": 1, "translations": {}, "problems": [
         {"path": "events/feb.yaml", "line": 5, "column": 10, "field": "summary", "severity": "warning",
          "message": "placeholder text 'TODO' left in the file; replace it before publishing"}]}
 
