@@ -151,7 +151,7 @@ def test_no_interface_text_escapes_the_catalogue(pseudo_site: Path) -> None:
 def test_the_page_script_and_the_chart_speak_the_catalogue(pseudo_site: Path) -> None:
     home = (pseudo_site / "output/index.html").read_text(encoding="utf-8")
     script_messages = json.loads(re.search(r'<script type="application/json" id="timeline-messages">(.*?)</script>', home, re.S).group(1))
-    assert script_messages == {"showing": "⟦Showing {shown} of 9 events: {categories}.⟧"}
+    assert script_messages == {"field": "⟦{name}: {value}⟧", "showing": "⟦Showing {shown} of 9 events: {categories}.⟧"}
     spec = re.search(r'<script type="application/json" id="timeline-spec">(.*?)</script>', home, re.S).group(1)
     for word in ("Event", "Date", "Category", "Today"):
         assert f"⟦{word}⟧" in spec, word

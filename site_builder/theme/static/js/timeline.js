@@ -39,7 +39,7 @@
       Object.keys(value).forEach(function (key, index) {
         var line = document.createElement("span");
         line.className = index === 0 ? "tt-title" : "tt-meta";
-        line.textContent = index === 0 ? String(value[key]) : key + ": " + String(value[key]);
+        line.textContent = index === 0 ? String(value[key]) : messages.field.replace("{name}", key).replace("{value}", String(value[key]));
         box.appendChild(line);
       });
       box.hidden = false;
