@@ -260,3 +260,20 @@ def test_stacked_vietnamese_diacritics_are_not_clipped(browser, editions_url: st
     for label in labels:
         assert_not_clipped(page, label, room=8)
     context.close()
+
+
+def test_removing_a_vietnamese_translation_warns_fails_strict_and_shows_a_notice(tmp_path: Path, run_cli) -> None:
+    site = copy_site(tmp_path / "site", EDITIONS_FIXTURE)
+    path = site / "events/2024-11-30-harbour-bridge-opens.yaml"
+    path.write_text(path.read_text(encoding="utf-8").split("translations:")[0], encoding="utf-8")
+    result = run_cli("check", "--site", str(site))
+    assert result.code == 0
+    assert any(line.endswith("2024-11-30-harbour-bridge-opens.yaml:1:1: warning: translations.vi: no Vietnamese translation; "
+                             "the Vietnamese edition shows this event in English") for line in result.err.splitlines())
+    assert "vi: 8 of 9 events translated (1 missing)" in result.out
+    assert run_cli("check", "--site", str(site), "--strict").code == 1
+    assert run_cli("build", "--site", str(site)).code == 0
+    page = (site / "output/vi" / UNTRANSLATED / "index.html").read_text(encoding="utf-8")
+    assert ('<p class="untranslated-notice">Sự kiện này chưa có bản dịch; nội dung dưới đây được hiển thị bằng ngôn ngữ gốc '
+            '(Tiếng Anh).</p>') in page
+    assert '<h1 lang="en-GB">The Harbour Bridge opens to walkers and cyclists</h1>' in page
