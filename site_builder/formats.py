@@ -42,6 +42,15 @@ SOURCE = Record(
 )
 
 
+CORRECTION = Record(
+    title="Correction",
+    fields=(
+        Field("date", DateKind(), required=True, description="When the correction was made"),
+        Field("text", Text(one_line=False, paragraph=True, max_length=600), required=True, description="What was wrong and what is right now"),
+    ),
+)
+
+
 @lru_cache(maxsize=8)
 def event_record(category_keys: tuple[str, ...], other_languages: tuple[str, ...] = ()) -> Record:
     """The event format for a site whose site.yaml declares these categories and languages."""
@@ -69,6 +78,8 @@ def _event_fields(category_keys: tuple[str, ...]) -> tuple[Field, ...]:
         Field("tags", ListOf(Text(max_length=60)), default=(), description="Short lowercase keywords"),
         Field("related", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of related events (file names without .yaml)"),
         Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
+        Field("updated", DateKind(), description="When this entry was written or last revised (feeds and 'Last updated' use it)"),
+        Field("corrections", ListOf(CORRECTION), default=(), description="Dated corrections, shown on the page, in the feed and in the data"),
     )
 
 
@@ -97,6 +108,15 @@ ERA = Record(
     ), ("label",)),
 )
 
+LICENCE = Record(
+    title="Licence",
+    fields=(
+        Field("name", Pattern(r"[A-Za-z0-9.+-]+", "an SPDX licence identifier such as CC-BY-4.0"), required=True),
+        Field("title", Text(max_length=120), required=True),
+        Field("url", WebURL(), required=True),
+    ),
+)
+
 SITE = Record(
     title="Site configuration",
     fields=_translated((
@@ -111,6 +131,10 @@ SITE = Record(
         Field("repository_branch", Pattern(r"[A-Za-z0-9._/-]+", "a branch name"), default="main"),
         Field("categories", ListOf(CATEGORY, min_items=1), required=True),
         Field("eras", ListOf(ERA), default=()),
+        Field("publisher", Text(max_length=120), description="Who publishes the site; feeds and the dataset name it (defaults to the short title)"),
+        Field("licence", LICENCE, description="Licence of the site's text and data: the Data page and datapackage.json give it"),
+        Field("citation", Text(one_line=False, paragraph=True, max_length=600),
+              description="How to cite the dataset; {title}, {version} and {url} are filled in"),
     ), SITE_TEXT),
 )
 

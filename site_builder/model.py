@@ -118,6 +118,14 @@ class Source:
     language: str | None = None
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A dated correction of an event, shown on its page and carried into feeds and data."""
+
+    date: PartialDate
+    text: str
+
+
 EventKind = Literal["event", "target"]
 LANDMARK = 1  # the importance of events labelled on the chart
 LABEL_LENGTH = 28  # the longest chart annotation, in characters
@@ -144,6 +152,8 @@ class Event:
     location: str | None = None
     documents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    updated: PartialDate | None = None  # when the entry was written or last revised
+    corrections: tuple[Correction, ...] = ()
     file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml
     translations: Translations = ()
     text_language: str | None = None  # set in an edition whose translation is missing: the language shown instead
@@ -176,6 +186,13 @@ class Event:
         return (self.end_date or self.date).last_day
 
     @property
+    def last_updated(self) -> PartialDate | None:
+        """The entry's own revision date or its latest correction, whichever is later."""
+        dates = [self.updated] if self.updated else []
+        dates += [correction.date for correction in self.corrections]
+        return max(dates, key=lambda day: day.last_day) if dates else None
+
+    @property
     def chart_label(self) -> str:
         """What the chart writes beside a landmark: the short label, else the title, shortened."""
         if self.label:
@@ -194,6 +211,13 @@ class Era:
 
 
 @dataclass(frozen=True)
+class Licence:
+    name: str  # SPDX identifier, e.g. CC-BY-4.0
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     standfirst: str
@@ -206,6 +230,9 @@ class SiteConfig:
     eras: tuple[Era, ...] = ()
     short_title: str = ""
     repository_branch: str = "main"
+    publisher: str = ""
+    licence: Licence | None = None
+    citation: str = ""
 
     def category(self, key: str) -> Category:
         return self._categories[key]

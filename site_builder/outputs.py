@@ -19,13 +19,16 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .data import DATA_DIR
 from .editions import editions
 from .errors import Problem, SiteInvalid
+from .feeds import FEED
 from .model import Site, page_file
 from .render import STILL_IMAGE, Renderer
 from .theme import STATIC_PREFIX
 
-Target = tuple[str, Any]  # (output path, the subject the file is about: an event, a category ...)
+Target = tuple[str, Any]
+DATA_FILES = ("events.csv", "sources.csv", "events.json", "datapackage.json", "events.ics")  # (output path, the subject the file is about: an event, a category ...)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ OUTPUTS: tuple[Output, ...] = (
     Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],
            lambda site, category: site.events_in(category), Renderer.category_page),
     Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
+    Output("data", _single(f"{DATA_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.data_page()),
+    Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DATA_FILES], lambda site, _: site.events, Renderer.data_file),
+    Output("feed", lambda site: [(FEED, None)] if site.config.base_url else [], lambda site, _: site.events, Renderer.feed),
+    Output("category-feed", lambda site: [(c.url + FEED, c) for c in site.config.categories] if site.config.base_url else [],
+           lambda site, category: site.events_in(category), Renderer.feed),
     Output("sitemap", lambda site: [("sitemap.xml", None)] if site.config.base_url else [],
            lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap(), per_edition=False),
     Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots(), per_edition=False),

@@ -21,7 +21,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import charts
+from . import charts, data, feeds
 from .chartdata import RowCache, TimelineData, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
@@ -200,8 +200,14 @@ class Renderer:
         return charts.static_svg(self.site, self.timeline, self.messages, self.caches.compiler).encode("utf-8")
 
     def event_page(self, event: Event) -> bytes:
-        return self.page("event.html", event.url, event=event, category=self.site.config.category(event.category),
-                         links=self.site.neighbours[event.slug])
+        config, messages = self.site.config, self.messages
+        address = config.absolute(self.here(event.url)) or ""
+        updated = event.last_updated
+        cite = data.event_citation(event, config.publisher, config.title, address, messages.span(event.date, event.end_date),
+                                   messages.date(updated) if updated else None, messages.gettext)
+        return self.page("event.html", event.url, event=event, category=config.category(event.category),
+                         links=self.site.neighbours[event.slug], citation=cite,
+                         bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))
 
     def category_page(self, category: Category) -> bytes:
         return self.page("category.html", category.url, category=category, events=self.site.events_in(category))
@@ -209,10 +215,44 @@ class Renderer:
     def content_page(self, page: Page) -> bytes:
         return self.page("page.html", page.url, page=page)
 
+    def data_page(self) -> bytes:
+        """Downloads, feeds and calendar, the licence and how to cite the dataset."""
+        site = self.site
+        here = site.config.absolute(self.here(data.DATA_DIR))
+        in_calendar = sum(1 for event in site.events if data.in_calendar(event))
+        return self.page("data.html", data.DATA_DIR, version=data.version(site), citation=data.citation(site, here or "", self.messages.gettext),
+                         in_calendar=in_calendar, left_out=len(site.events) - in_calendar, feeds=bool(site.config.base_url))
+
+    def data_file(self, name: str) -> bytes:
+        site = self.site
+        here = site.config.absolute(self.here(data.DATA_DIR))
+        makers: dict[str, Callable[[], bytes]] = {
+            "events.csv": lambda: data.events_csv(site), "sources.csv": lambda: data.sources_csv(site),
+            "events.json": lambda: data.events_json(site), "datapackage.json": lambda: data.datapackage(site, here, self.messages.gettext),
+            "events.ics": lambda: data.calendar(site, site.config.absolute(self.here("")) or ""),
+        }
+        return makers[name]()
+
+    def feed(self, category: Category | None) -> bytes:
+        """The edition's Atom feed of every event, or of one category's."""
+        site, config = self.site, self.site.config
+        page = category.url if category else ""
+        events = site.events_in(category) if category else site.events
+        title = f"{category.label} · {config.title}" if category else config.title
+        dates = {day for event in events for day in (event.date, event.end_date, *(c.date for c in event.corrections)) if day}
+        absolute = config.absolute
+        return feeds.atom(config, events, title, absolute(self.here(page + feeds.FEED)) or "", absolute(self.here(page)) or "",
+                          absolute(self.here("")) or "", {day: self.messages.date(day) for day in dates})
+
+    def here(self, url: str) -> str:
+        """`url` in this renderer's edition (under its language folder, if any)."""
+        assert self.edition is not None
+        return self.edition.path(url)
+
     def sitemap(self) -> bytes:
         """Every page of every edition, each with its translations as alternates."""
         site, config = self.site, self.site.config
-        keys = [""] + [e.url for e in site.events] + [c.url for c in config.categories] + [p.url for p in site.pages]
+        keys = [""] + [e.url for e in site.events] + [c.url for c in config.categories] + [p.url for p in site.pages] + [data.DATA_DIR]
         all_editions = editions(config)
         entries = [(config.absolute(edition.path(key)), [(other.language, config.absolute(other.path(key))) for other in all_editions])
                    for key in keys for edition in all_editions]

@@ -63,8 +63,10 @@ def test_home_lists_events_by_year_with_dates_at_their_precision(fixture_output:
 def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     files = sorted(path.relative_to(fixture_output).as_posix() for path in fixture_output.rglob("*") if path.is_file())
     assert [name for name in files if not name.startswith(("events/", "static/"))] == [
-        "404.html", "about/index.html", "categories/council/index.html", "categories/court/index.html",
-        "categories/public/index.html", "index.html", "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
+        "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
+        "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
+        "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "feed.xml", "index.html",
+        "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
     assert [name for name in files if name.startswith("static/")] == [
         "static/css/site.css", "static/img/favicon.svg", "static/js/timeline.js",
         "static/vendor/LICENSE-vega.txt", "static/vendor/vega-runtime.min.js"]
@@ -133,7 +135,7 @@ def test_successful_build_replaces_output_and_removes_stale_pages(tiny_site: Tin
     assert result.code == 0
     assert not (tiny_site.root / "output/events/2025-01-01-extra").exists()
     assert re.fullmatch(
-        r"Built 1 events into 6 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, write \d+ ms\n",
+        r"Built 1 events into 7 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, write \d+ ms\n",
         result.out,
     )
 

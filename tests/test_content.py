@@ -73,7 +73,7 @@ def test_every_event_matches_the_editor_schema() -> None:
     validator = jsonschema.Draft202012Validator(yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8")))
     for path in event_files():
         # YAML 1.2 as editors read it: dates stay strings
-        text = re.sub(r"^(\s*(?:date|end_date): )(\d{4}-\d{2}-\d{2})\s*$", r'\1"\2"', path.read_text(encoding="utf-8"), flags=re.M)
+        text = re.sub(r"^(\s*(?:- )?(?:date|end_date|updated): )(\d{4}-\d{2}-\d{2})(\s*#.*)?$", r'\1"\2"', path.read_text(encoding="utf-8"), flags=re.M)
         assert list(validator.iter_errors(yaml.safe_load(text))) == [], path.name
 
 

@@ -1,0 +1,108 @@
+"""Taking the data away: downloads validated by Frictionless, feeds read by feedparser, the
+calendar read by icalendar, the Data page, citations and corrections, print styles."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+from frictionless import Package
+from icalendar import Calendar
+
+from conftest import fixture_events
+
+SLUGS = sorted(fixture_events())
+
+
+def test_the_data_package_is_valid_and_describes_every_field(fixture_output: Path, tmp_path: Path) -> None:
+    folder = fixture_output / "data"
+    copy = tmp_path / "data"
+    shutil.copytree(folder, copy)  # Frictionless reads relative to the descriptor
+    report = Package(str(copy / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert [resource["path"] for resource in package["resources"]] == ["events.csv", "sources.csv", "events.json"]
+    assert package["version"] == "2024-12-10"  # the latest revision in the fixture (its newest dated source)
+    rows = list(csv.DictReader(io.StringIO((folder / "events.csv").read_text(encoding="utf-8"))))
+    assert sorted(row["slug"] for row in rows) == SLUGS  # in date order, a year-precision event before its year's days
+    assert [row["slug"] for row in rows][3] == "2024-council-publishes-bridge-budget"
+    assert set(rows[0]) == {field["name"] for field in package["resources"][0]["schema"]["fields"]}
+    month = next(row for row in rows if row["slug"] == "2023-05-residents-meeting-on-bridge-route")
+    assert (month["date"], month["date_precision"]) == ("2023-05", "month")
+    court = next(row for row in rows if row["slug"] == "2024-06-05-court-dismisses-ferry-objection")
+    assert court["updated"] == "2024-06-10" and court["corrections"].startswith("2024-06-10: An earlier version gave")
+    sources = list(csv.DictReader(io.StringIO((folder / "sources.csv").read_text(encoding="utf-8"))))
+    assert len(sources) == sum(len(event["sources"]) for event in fixture_events().values())
+    assert {"event", "position", "title", "publisher", "url", "date", "language"} == set(sources[0])
+    events = json.loads((folder / "events.json").read_text(encoding="utf-8"))["events"]
+    assert events[0]["sources"][0]["url"].startswith("https://news.test/")
+
+
+def test_the_feed_has_one_entry_per_event_with_stable_ids(fixture_output: Path) -> None:
+    feed = feedparser.parse((fixture_output / "feed.xml").read_bytes())
+    assert feed.bozo is False, feed.get("bozo_exception")
+    assert len(feed.entries) == 9
+    assert {entry.id for entry in feed.entries} == {f"https://news.test/timeline/events/{slug}/" for slug in SLUGS}
+    court = next(entry for entry in feed.entries if "court-dismisses" in entry.id)
+    assert court.updated == "2024-06-10T00:00:00Z"  # moved by its correction, not by the build
+    assert "An earlier version gave the court's name wrongly" in court.summary
+    category = feedparser.parse((fixture_output / "categories/court/feed.xml").read_bytes())
+    assert category.bozo is False and len(category.entries) == 2
+
+
+def test_the_calendar_has_the_day_precision_events_only(fixture_output: Path) -> None:
+    calendar = Calendar.from_ical((fixture_output / "data/events.ics").read_bytes())
+    events = calendar.walk("VEVENT")
+    day_events = [slug for slug, event in fixture_events().items()
+                  if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(event["date"])) and event.get("kind") != "target"]
+    assert sorted(str(event["UID"]).split("@")[0] for event in events) == sorted(day_events)
+    span = next(event for event in events if str(event["UID"]).startswith("2024-01-10"))
+    assert (span.decoded("DTSTART").isoformat(), span.decoded("DTEND").isoformat()) == ("2024-01-10", "2024-04-01")
+    assert all(str(event["UID"]).endswith("@news.test") for event in events)
+
+
+def test_the_data_page_lists_downloads_licence_and_citation(fixture_output: Path) -> None:
+    page = (fixture_output / "data/index.html").read_text(encoding="utf-8")
+    for name in ("events.csv", "sources.csv", "events.json", "datapackage.json", "events.ics"):
+        assert f'href="{name}" download>{name}</a>' in page
+    assert "a calendar of the 6 events dated to the day. 3 events known only to the month or the year, or targets, are left out." in \
+        " ".join(page.split())
+    assert '<a href="../feed.xml" type="application/atom+xml">Every event</a>' in page
+    assert "No licence is stated for this data." in page
+    assert ('<p class="citation">Harbour Bridge: a fictional test timeline. Dataset, version 2024-12-10. '
+            "https://news.test/timeline/data/</p>") in page
+    home = (fixture_output / "index.html").read_text(encoding="utf-8")
+    assert '<li><a href="data/">Data</a></li>' in home
+    assert '<link rel="alternate" type="application/atom+xml" title="Harbour Bridge: a fictional test timeline" href="feed.xml">' in home
+
+
+def test_event_pages_show_updates_corrections_and_a_citation(fixture_output: Path) -> None:
+    page = (fixture_output / "events/2024-06-05-court-dismisses-ferry-objection/index.html").read_text(encoding="utf-8")
+    assert ('<p class="updated">Last updated: <time datetime="2024-06-10">10 June 2024</time> · '
+            '<a href="#corrections">1 correction</a></p>') in page
+    assert ('<li><time datetime="2024-06-10">10 June 2024</time>: <span lang="en-GB">An earlier version gave the court&#39;s name '
+            "wrongly; it is the Harbour City District Court.</span></li>") in page
+    assert ("<p class=\"citation\">Test timeline. “Court dismisses the ferry company&#39;s objection to the bridge”. "
+            "Harbour Bridge: a fictional test timeline, 5 June 2024. Last updated 10 June 2024. "
+            "https://news.test/timeline/events/2024-06-05-court-dismisses-ferry-objection/</p>") in page
+    assert "@misc{2024-06-05-court-dismisses-ferry-objection,\n  author = {{Test timeline}}," in page
+    assert "  note = {Last updated 2024-06-10.}," in page
+
+
+@pytest.mark.browser
+def test_printed_event_pages_show_source_addresses_and_no_navigation(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    from conftest import open_page
+
+    context, page = open_page(browser, site_url)
+    page.emulate_media(media="print")
+    page.goto(site_url + "events/2024-06-05-court-dismisses-ferry-objection/")
+    assert page.locator(".site-nav").is_hidden() and page.locator(".site-footer").is_hidden() and page.locator(".prev-next").is_hidden()
+    after = page.evaluate("getComputedStyle(document.querySelector('.source-list a'), '::after').content")
+    assert after == '" <" attr(href) ">"' or "news.test" in after
+    context.close()
