@@ -51,6 +51,15 @@ CORRECTION = Record(
 )
 
 
+LEGISLATION = Record(
+    title="Legislation",
+    fields=(
+        Field("identifier", Text(max_length=60), required=True, description="The instrument's number, e.g. 57-NQ/TW"),
+        Field("passed_by", Text(max_length=200), required=True, description="Who issued or passed it, e.g. Politburo of the Communist Party of Vietnam"),
+    ),
+)
+
+
 @lru_cache(maxsize=8)
 def event_record(category_keys: tuple[str, ...], other_languages: tuple[str, ...] = ()) -> Record:
     """The event format for a site whose site.yaml declares these categories and languages."""
@@ -78,6 +87,8 @@ def _event_fields(category_keys: tuple[str, ...]) -> tuple[Field, ...]:
         Field("tags", ListOf(Text(max_length=60)), default=(), description="Short lowercase keywords"),
         Field("related", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of related events (file names without .yaml)"),
         Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
+        Field("legislation", LEGISLATION, description="For a resolution, law or decree issued or passed by the event: its number and who passed it"),
+        Field("organizers", ListOf(Text(max_length=200)), default=(), description="Who organised it, for a conference or meeting"),
         Field("updated", DateKind(), description="When this entry was written or last revised (feeds and 'Last updated' use it)"),
         Field("corrections", ListOf(CORRECTION), default=(), description="Dated corrections, shown on the page, in the feed and in the data"),
     )

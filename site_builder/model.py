@@ -126,6 +126,14 @@ class Correction:
     text: str
 
 
+@dataclass(frozen=True)
+class Legislation:
+    """The legal instrument an event issues or passes, for structured data (schema.org Legislation)."""
+
+    identifier: str  # e.g. 57-NQ/TW
+    passed_by: str
+
+
 EventKind = Literal["event", "target"]
 LANDMARK = 1  # the importance of events labelled on the chart
 LABEL_LENGTH = 28  # the longest chart annotation, in characters
@@ -152,6 +160,8 @@ class Event:
     location: str | None = None
     documents: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    legislation: Legislation | None = None
+    organizers: tuple[str, ...] = ()
     updated: PartialDate | None = None  # when the entry was written or last revised
     corrections: tuple[Correction, ...] = ()
     file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml

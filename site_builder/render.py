@@ -21,8 +21,8 @@ from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import charts, data, feeds
-from .chartdata import RowCache, TimelineData, timeline_data
+from . import charts, data, feeds, structured
+from .chartdata import RowCache, TimelineData, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
 from .errors import Problem, SiteInvalid
@@ -193,6 +193,7 @@ class Renderer:
             "index.html", "", events=self.site.events, timeline_json=main_json, overview_json=overview_json,
             chart_height=data.geometry.height, window=[day.isoformat() for day in data.window],
             still_image=STILL_IMAGE, still_version=fingerprint(main_json.encode("utf-8")),
+            structured=script_json(structured.website_data(self.site.config, self.site.config.absolute(self.here("")))),
         )
 
     def still_image(self) -> bytes:
@@ -207,6 +208,7 @@ class Renderer:
                                    messages.date(updated) if updated else None, messages.gettext)
         return self.page("event.html", event.url, event=event, category=config.category(event.category),
                          links=self.site.neighbours[event.slug], citation=cite,
+                         structured=script_json(structured.event_data(event, config, config.absolute(self.here(event.url)))),
                          bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))
 
     def category_page(self, category: Category) -> bytes:
@@ -220,7 +222,11 @@ class Renderer:
         site = self.site
         here = site.config.absolute(self.here(data.DATA_DIR))
         in_calendar = sum(1 for event in site.events if data.in_calendar(event))
-        return self.page("data.html", data.DATA_DIR, version=data.version(site), citation=data.citation(site, here or "", self.messages.gettext),
+        citation = data.citation(site, here or "", self.messages.gettext)
+        kinds = {"events.csv": "text/csv", "sources.csv": "text/csv", "events.json": "application/json", "datapackage.json": "application/json"}
+        files = {(here or "") + name: kind for name, kind in kinds.items()}
+        found = structured.dataset_data(site, here, data.version(site), citation, files)
+        return self.page("data.html", data.DATA_DIR, version=data.version(site), citation=citation, structured=script_json(found),
                          in_calendar=in_calendar, left_out=len(site.events) - in_calendar, feeds=bool(site.config.base_url))
 
     def data_file(self, name: str) -> bytes:

@@ -21,7 +21,7 @@ from . import formats
 from .errors import Problem, Problems, SiteInvalid
 from .fields import INVALID, Reader, Record, did_you_mean, placeholder_in
 from .load import SiteSources, SourceFile
-from .model import Category, Correction, Era, Event, Licence, Page, Site, SiteConfig, Source, Translation
+from .model import Category, Correction, Era, Event, Legislation, Licence, Page, Site, SiteConfig, Source, Translation
 from .theme import TemplateFile, Theme
 from .yamlhints import plain_yaml_message
 
@@ -122,6 +122,8 @@ def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: 
         related=values["related"],
         sources=tuple(Source(**source) for source in values["sources"]),
         file=file,
+        legislation=Legislation(**values["legislation"]) if values["legislation"] else None,
+        organizers=values["organizers"],
         updated=values["updated"],
         corrections=tuple(Correction(correction["date"], _one_paragraph(correction["text"])) for correction in values["corrections"]),
         translations=tuple((code, _tidy(text)) for code, text in values["translations"] or ()),

@@ -193,13 +193,16 @@ def test_contributor_html_and_script_never_run(tiny_site: TinySite, run_cli) -> 
     for text in (page, home):
         elements = parse_elements(text)
         scripts = [attrs for tag, attrs in elements if tag == "script"]
-        assert all(attrs.get("type") == "application/json" or re.match(r"(\.\./)*static/", attrs.get("src") or "") for attrs in scripts)
+        assert all(attrs.get("type") in ("application/json", "application/ld+json") or re.match(r"(\.\./)*static/", attrs.get("src") or "")
+                   for attrs in scripts)
         assert not [(tag, name) for tag, attrs in elements for name in attrs if name.startswith("on")]
         assert not [tag for tag, _ in elements if tag in ("iframe", "svg", "object", "embed")]
         assert not [attrs for tag, attrs in elements if tag == "img" and attrs.get("class") != "timeline-still"]
         assert not [attrs for _, attrs in elements for v in attrs.values() if v and v.strip().lower().startswith("javascript:")]
     assert "&lt;/script&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
     assert "<b>bold</b>" in page
+    structured = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "</script" not in structured and json.loads(structured)["name"] == "</script><script>alert('title')</script>"
     spec = re.search(r'<script type="application/json" id="timeline-spec">(.*?)</script>', home, re.S).group(1)
     assert "</script" not in spec
     assert "\\u003c/script\\u003e\\u003cscript\\u003ealert('title')" in spec

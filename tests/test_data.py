@@ -106,3 +106,35 @@ def test_printed_event_pages_show_source_addresses_and_no_navigation(browser, si
     after = page.evaluate("getComputedStyle(document.querySelector('.source-list a'), '::after').content")
     assert after == '" <" attr(href) ">"' or "news.test" in after
     context.close()
+
+
+def structured_data(path: Path) -> dict[str, object]:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', path.read_text(encoding="utf-8"), re.S)
+    assert len(found) == 1, path
+    data: dict[str, object] = json.loads(found[0])
+    assert data["@context"] == "https://schema.org"
+    return data
+
+
+def test_every_page_kind_carries_its_structured_data(fixture_output: Path) -> None:
+    types = {slug: structured_data(fixture_output / "events" / slug / "index.html")["@type"] for slug in SLUGS}
+    assert types["2023-02-14-bridge-plan-approved"] == "Legislation"
+    assert types["2024-02-20-public-forum-on-cau-ben-thuy-twinning"] == "Event"
+    assert types["2030-bridge-carries-city-buses"] == "Article"  # a target: no occasion, no instrument
+    law = structured_data(fixture_output / "events/2023-02-14-bridge-plan-approved/index.html")
+    assert (law["legislationIdentifier"], law["legislationDate"], law["legislationPassedBy"]) == (
+        "12/2023", "2023-02-14", {"@type": "Organization", "name": "Harbour City Council"})
+    assert law["alternateName"] == "Council Decision No. 12/2023"
+    assert law["url"] == "https://news.test/timeline/events/2023-02-14-bridge-plan-approved/"
+    forum = structured_data(fixture_output / "events/2024-02-20-public-forum-on-cau-ben-thuy-twinning/index.html")
+    assert (forum["startDate"], forum["location"], forum["organizer"]) == (
+        "2024-02-20", {"@type": "Place", "name": "Harbour City Hall"}, [{"@type": "Organization", "name": "Harbour Twinning Association"}])
+    for slug in SLUGS:
+        data = structured_data(fixture_output / "events" / slug / "index.html")
+        assert data["name"] and data["description"] and data["citation"], slug
+    site = structured_data(fixture_output / "index.html")
+    assert (site["@type"], site["name"], site["url"]) == ("WebSite", "Harbour Bridge: a fictional test timeline", "https://news.test/timeline/")
+    dataset = structured_data(fixture_output / "data/index.html")
+    assert dataset["@type"] == "Dataset" and dataset["version"] == "2024-12-10" and dataset["temporalCoverage"] == "2023-02-14/2030"
+    assert [d["contentUrl"] for d in dataset["distribution"]] == [  # type: ignore[union-attr]
+        f"https://news.test/timeline/data/{name}" for name in ("events.csv", "sources.csv", "events.json", "datapackage.json")]
