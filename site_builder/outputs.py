@@ -24,7 +24,7 @@ from .editions import editions
 from .errors import Problem, SiteInvalid
 from .feeds import FEED
 from .model import Site, page_file
-from .render import STILL_IMAGE, Renderer
+from .render import EMBED_DIR, STILL_IMAGE, Renderer
 from .theme import STATIC_PREFIX
 
 Target = tuple[str, Any]
@@ -61,6 +61,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],
            lambda site, category: site.events_in(category), Renderer.category_page),
     Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
+    Output("embed", _single(f"{EMBED_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.embed(None)),
+    Output("category-embed", lambda site: [(f"{EMBED_DIR}{c.key}/index.html", c) for c in site.config.categories],
+           lambda site, _: site.events, Renderer.embed),
     Output("data", _single(f"{DATA_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.data_page()),
     Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DATA_FILES], lambda site, _: site.events, Renderer.data_file),
     Output("feed", lambda site: [(FEED, None)] if site.config.base_url else [], lambda site, _: site.events, Renderer.feed),

@@ -33,6 +33,7 @@ from .model import Category, Event, Page, Site
 from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGE = "timeline.svg"
+EMBED_DIR = "embed/"
 
 
 @dataclass(frozen=True)
@@ -186,15 +187,24 @@ class Renderer:
         main, overview = charts.timeline_specs(self.site, self.timeline, self.messages, self.caches.compiler)
         return charts.page_json(main, self.timeline), charts.page_json(overview, self.timeline)
 
-    def home(self) -> bytes:
+    def chart_values(self) -> dict[str, Any]:
+        """What a page drawing the timeline needs (the home page and the embeds)."""
         main_json, overview_json = self.timeline_json
-        data = self.timeline
-        return self.page(
-            "index.html", "", events=self.site.events, timeline_json=main_json, overview_json=overview_json,
-            chart_height=data.geometry.height, window=[day.isoformat() for day in data.window],
-            still_image=STILL_IMAGE, still_version=fingerprint(main_json.encode("utf-8")),
-            structured=script_json(structured.website_data(self.site.config, self.site.config.absolute(self.here("")))),
-        )
+        timeline = self.timeline
+        return {"events": self.site.events, "timeline_json": main_json, "overview_json": overview_json,
+                "chart_height": timeline.geometry.height, "window": [day.isoformat() for day in timeline.window],
+                "still_image": STILL_IMAGE, "still_version": fingerprint(main_json.encode("utf-8"))}
+
+    def home(self) -> bytes:
+        config = self.site.config
+        return self.page("index.html", "", **self.chart_values(),
+                         embed_address=config.absolute(self.here(EMBED_DIR)) or EMBED_DIR,
+                         structured=script_json(structured.website_data(config, config.absolute(self.here("")))))
+
+    def embed(self, category: Category | None) -> bytes:
+        """The chart alone (for one category, if given), for other sites' iframes."""
+        url = EMBED_DIR + (f"{category.key}/" if category else "")
+        return self.page("embed.html", url, **self.chart_values(), embed_category=category, embedded=True)
 
     def still_image(self) -> bytes:
         """The timeline for readers without JavaScript: the slowest thing a build draws."""

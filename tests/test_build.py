@@ -65,7 +65,8 @@ def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     assert [name for name in files if not name.startswith(("events/", "static/"))] == [
         "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
         "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
-        "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "feed.xml", "index.html",
+        "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "embed/council/index.html",
+        "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml", "index.html",
         "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
     assert [name for name in files if name.startswith("static/")] == [
         "static/css/site.css", "static/img/favicon.svg", "static/js/timeline.js",
@@ -91,10 +92,10 @@ def test_event_page_shows_date_at_its_precision_and_sources(fixture_output: Path
     assert '<h2 id="related-title">Related events</h2>' in forum
 
 
-def test_only_the_home_page_carries_chart_data(fixture_output: Path) -> None:
+def test_only_the_home_page_and_the_embeds_carry_chart_data(fixture_output: Path) -> None:
     assert 'id="timeline-spec"' in (fixture_output / "index.html").read_text()
     for page in fixture_output.rglob("*.html"):
-        if page.name == "index.html" and page.parent == fixture_output:
+        if page == fixture_output / "index.html" or page.relative_to(fixture_output).parts[0] == "embed":
             continue
         text = page.read_text()
         assert "timeline-spec" not in text and "vega-runtime" not in text, page
@@ -135,7 +136,7 @@ def test_successful_build_replaces_output_and_removes_stale_pages(tiny_site: Tin
     assert result.code == 0
     assert not (tiny_site.root / "output/events/2025-01-01-extra").exists()
     assert re.fullmatch(
-        r"Built 1 events into 7 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, write \d+ ms\n",
+        r"Built 1 events into 10 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, write \d+ ms\n",
         result.out,
     )
 

@@ -59,14 +59,14 @@ class VisibleText(HTMLParser):
         self.hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style", "pre"):  # code (BibTeX) is not interface text
+        if tag in ("script", "style", "pre", "textarea"):  # code (BibTeX, the embed snippet) is not interface text
             self.hidden += 1
         for name, value in attrs:
             if name in ("alt", "aria-label", "title", "content") and value and not (tag == "meta" and name == "content"):
                 self.chunks.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style", "pre"):
+        if tag in ("script", "style", "pre", "textarea"):
             self.hidden -= 1
 
     def handle_data(self, data: str) -> None:
@@ -137,7 +137,7 @@ def pseudo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_no_interface_text_escapes_the_catalogue(pseudo_site: Path) -> None:
     content = content_strings(pseudo_site)
     pages = sorted((pseudo_site / "output").rglob("*.html"))
-    assert len(pages) == 17
+    assert len(pages) == 21
     for page in pages:
         parser = VisibleText()
         parser.feed(page.read_text(encoding="utf-8"))

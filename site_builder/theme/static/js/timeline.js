@@ -53,13 +53,18 @@
     return vega.parse(JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent));
   }
 
+  /* Inside an embed, a click on an event opens its page in the top window, not in the frame. */
+  var embedded = mainEl.getAttribute("data-embedded") === "true";
+
   function makeView(runtime, el) {
-    return new vega.View(runtime, { renderer: "svg", container: el, hover: true });
+    var options = { renderer: "svg", container: el, hover: true };
+    if (embedded) { options.loader = vega.loader({ baseURL: mainEl.getAttribute("data-base"), target: "_top" }); }
+    return new vega.View(runtime, options);
   }
 
   /* ---- Category filter: one state, three controls (legend, checkboxes, URL), two outputs. */
   function readUrl() {
-    var wanted = new URLSearchParams(window.location.search).get("category");
+    var wanted = new URLSearchParams(window.location.search).get("category") || mainEl.getAttribute("data-categories");
     if (!wanted) { return keys.slice(); }
     var chosen = wanted.split(",").filter(function (key) { return keys.indexOf(key) >= 0; });
     return chosen.length ? chosen : keys.slice();
@@ -83,6 +88,7 @@
       if (on) { visible += 1; }
     });
     groups.forEach(function (group) { group.hidden = !group.querySelector(".event-item:not([hidden])"); });
+    if (!status) { return; }
     status.textContent = selected.length === keys.length ? "" : messages.showing
       .replace("{shown}", new Intl.NumberFormat(document.documentElement.lang).format(visible))
       .replace("{categories}", selected.map(function (key) { return labelOf[key]; }).join(", "));
