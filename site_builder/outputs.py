@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .cards import CARDS_DIR
 from .data import DATA_DIR
 from .editions import editions
 from .errors import Problem, SiteInvalid
@@ -56,6 +57,8 @@ OUTPUTS: tuple[Output, ...] = (
            lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name], per_edition=False),
     Output("home", _single("index.html"), lambda site, _: site.events, lambda r, _: r.home()),
     Output("timeline-still", _single(STILL_IMAGE), lambda site, _: site.events, lambda r, _: r.still_image(), lazy=True),
+    Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
+           lambda site, event: (event, site.events), Renderer.share_card, lazy=True),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
            lambda site, event: (event, site.neighbours[event.slug]), Renderer.event_page),
     Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],

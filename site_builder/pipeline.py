@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from . import formats, outputs
+from .cards import CACHE_DIR as CARDS_CACHE
 from .chartdata import build_date
 from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
@@ -94,6 +95,8 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
     caches = caches or RenderCaches()
+    if caches.cards.folder is None:  # kept between builds: an unchanged card is not drawn again
+        caches.cards.folder = site.root / CARDS_CACHE
     renderers = {}
     for edition in editions(site.config):
         shown = site.edition(edition.language)

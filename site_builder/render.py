@@ -21,7 +21,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import charts, data, feeds, structured
+from . import cards, charts, data, feeds, structured
 from .chartdata import RowCache, TimelineData, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
@@ -96,6 +96,7 @@ class RenderCaches:
     compiler: charts.ChartCompiler = field(default_factory=charts.ChartCompiler)
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     rows: RowCache = field(default_factory=RowCache)
+    cards: cards.CardCache = field(default_factory=cards.CardCache)
 
 
 @dataclass
@@ -134,7 +135,7 @@ class Renderer:
         return renderer
 
     # -- pages --------------------------------------------------------------------------
-    def page(self, template: str, page_url: str, absolute: bool = False, **values: Any) -> bytes:
+    def page(self, template: str, page_url: str, absolute: bool = False, card: str = cards.CARDS_DIR + "home.png", **values: Any) -> bytes:
         """The page at `page_url` (the same in every edition) in this renderer's edition."""
         config = self.site.config
         fingerprints = self.site.theme.fingerprints
@@ -162,7 +163,8 @@ class Renderer:
             html = self.env.get_template(template).render(
                 site=self.site, config=config, page_url=page_url, list_item=list_item, by_year=by_year,
                 canonical=config.absolute(here), url=url, asset=asset, has_asset=fingerprints.__contains__,
-                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, **values,
+                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, card_url=config.absolute(edition.path(card)),
+                card_size=(cards.WIDTH, cards.HEIGHT), **values,
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
@@ -216,7 +218,7 @@ class Renderer:
         updated = event.last_updated
         cite = data.event_citation(event, config.publisher, config.title, address, messages.span(event.date, event.end_date),
                                    messages.date(updated) if updated else None, messages.gettext)
-        return self.page("event.html", event.url, event=event, category=config.category(event.category),
+        return self.page("event.html", event.url, card=f"{cards.CARDS_DIR}{event.slug}.png", event=event, category=config.category(event.category),
                          links=self.site.neighbours[event.slug], citation=cite,
                          structured=script_json(structured.event_data(event, config, config.absolute(self.here(event.url)))),
                          bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))
@@ -259,6 +261,17 @@ class Renderer:
         absolute = config.absolute
         return feeds.atom(config, events, title, absolute(self.here(page + feeds.FEED)) or "", absolute(self.here(page)) or "",
                           absolute(self.here("")) or "", {day: self.messages.date(day) for day in dates})
+
+    def share_card(self, event: Event | None) -> bytes:
+        """The 1200×630 picture shown when a page is shared (the home page's when `event` is None)."""
+        site, messages = self.site, self.messages
+        if event is None:
+            first, last = site.events[0], max(site.events, key=lambda e: e.last_day)
+            return cards.home_card(site, f"{messages.gettext('Timeline')} · {messages.span(first.date, last.end_date or last.date)}",
+                                   self.caches.cards)
+        category = site.config.category(event.category)
+        kicker = f"{category.label} · {messages.span(event.date, event.end_date)}"
+        return cards.event_card(site, event, category, kicker, self.caches.cards)
 
     def here(self, url: str) -> str:
         """`url` in this renderer's edition (under its language folder, if any)."""

@@ -62,7 +62,8 @@ def test_home_lists_events_by_year_with_dates_at_their_precision(fixture_output:
 
 def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     files = sorted(path.relative_to(fixture_output).as_posix() for path in fixture_output.rglob("*") if path.is_file())
-    assert [name for name in files if not name.startswith(("events/", "static/"))] == [
+    assert len([name for name in files if name.startswith("cards/")]) == 10  # a share card per event and the home page's
+    assert [name for name in files if not name.startswith(("events/", "static/", "cards/"))] == [
         "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
         "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
         "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "embed/council/index.html",
@@ -124,7 +125,7 @@ def test_failed_build_leaves_previous_output_byte_identical(tiny_site: TinySite,
     assert result.code == 1
     assert result.err.splitlines()[-1] == "1 file, 1 error; nothing was written"
     assert tree_digest(tiny_site.root / "output") == before
-    assert sorted(p.name for p in tiny_site.root.iterdir()) == ["content", "events", "output", "site.yaml"]
+    assert sorted(p.name for p in tiny_site.root.iterdir()) == [".site-builder-cache", "content", "events", "output", "site.yaml"]
 
 
 def test_successful_build_replaces_output_and_removes_stale_pages(tiny_site: TinySite, run_cli) -> None:

@@ -138,3 +138,46 @@ def test_every_page_kind_carries_its_structured_data(fixture_output: Path) -> No
     assert dataset["@type"] == "Dataset" and dataset["version"] == "2024-12-10" and dataset["temporalCoverage"] == "2023-02-14/2030"
     assert [d["contentUrl"] for d in dataset["distribution"]] == [  # type: ignore[union-attr]
         f"https://news.test/timeline/data/{name}" for name in ("events.csv", "sources.csv", "events.json", "datapackage.json")]
+
+
+def test_every_page_has_a_share_card_of_1200_by_630(fixture_output: Path) -> None:
+    from PIL import Image
+
+    pages = sorted(fixture_output.rglob("*.html"))
+    for page in pages:
+        if page.name == "404.html" or page.relative_to(fixture_output).parts[0] == "embed":
+            continue
+        html = page.read_text(encoding="utf-8")
+        image = re.search(r'<meta property="og:image" content="([^"]+)">', html)
+        assert image, page
+        url = image.group(1)
+        assert url.startswith("https://news.test/timeline/cards/") and url.endswith(".png"), url
+        assert f'<meta name="twitter:image" content="{url}">' in html
+        with Image.open(fixture_output / url.removeprefix("https://news.test/timeline/")) as png:
+            assert png.size == (1200, 630)
+    event = (fixture_output / "events/2024-06-05-court-dismisses-ferry-objection/index.html").read_text(encoding="utf-8")
+    assert 'content="https://news.test/timeline/cards/2024-06-05-court-dismisses-ferry-objection.png"' in event
+
+
+def test_a_rebuild_does_not_draw_unchanged_cards_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vl_convert
+
+    from site_builder.cli import main
+
+    from conftest import copy_site
+
+    site = copy_site(tmp_path / "site")
+    drawn: list[int] = []
+    real = vl_convert.vega_to_png
+    monkeypatch.setattr(vl_convert, "vega_to_png", lambda spec, **options: drawn.append(1) or real(spec, **options))
+    assert main(["build", "--site", str(site)]) == 0
+    assert len(drawn) == 10  # nine events and the home page
+    first = {path.name: path.read_bytes() for path in (site / "output/cards").iterdir()}
+    drawn.clear()
+    assert main(["build", "--site", str(site)]) == 0  # a new build, as a new process would make it: only the disk cache helps
+    assert drawn == []
+    assert {path.name: path.read_bytes() for path in (site / "output/cards").iterdir()} == first
+    event = site / "events/2024-06-05-court-dismisses-ferry-objection.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: Court dismisses", "title: A court dismisses"), encoding="utf-8")
+    assert main(["build", "--site", str(site)]) == 0
+    assert len(drawn) == 1  # only that event's card
