@@ -26,6 +26,7 @@ from .errors import Problem, SiteInvalid
 from .feeds import FEED
 from .model import Site, page_file
 from .render import EMBED_DIR, STILL_IMAGE, Renderer
+from .search import SEARCH_DIR, pages_key, searchable
 from .theme import STATIC_PREFIX
 
 Target = tuple[str, Any]
@@ -39,9 +40,10 @@ class Output:
     name: str
     targets: Callable[[Site], Iterable[Target]]  # the files it writes for this site
     depends: Callable[[Site, Any], Hashable]  # what a file shows besides the site-wide inputs
-    render: Callable[[Renderer, Any], bytes]
+    render: Callable[[Renderer, Any], Any]  # the file's bytes; for a bundle, {name: bytes} made from the pages
     lazy: bool = False  # slow and rarely looked at while editing: made when first requested in preview
     per_edition: bool = True  # one copy per language edition (under <language>/), or one for the site
+    bundle: bool = False  # made from the other outputs' pages, as a folder of files (the search index)
 
 
 def _single(path: str) -> Callable[[Site], Iterable[Target]]:
@@ -76,6 +78,9 @@ OUTPUTS: tuple[Output, ...] = (
            lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap(), per_edition=False),
     Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots(), per_edition=False),
     Output("not-found", _single("404.html"), _nothing, lambda r, _: r.not_found()),
+    # Last: it indexes the pages made above. Its dependency key is the hash of those pages.
+    Output("search", _single(SEARCH_DIR), _nothing, lambda r, pages: r.caches.search.bundle(pages), lazy=True, per_edition=False,
+           bundle=True),
 )
 
 
@@ -95,6 +100,22 @@ class Lazy:
             return self._bytes
 
 
+class Bundle:
+    """A folder of files made together, on the first request for any of them."""
+
+    def __init__(self, make: Callable[[], dict[str, bytes]]):
+        self._make: Callable[[], dict[str, bytes]] | None = make
+        self._files: dict[str, bytes] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> dict[str, bytes]:
+        with self._lock:
+            if self._files is None:
+                assert self._make is not None
+                self._files, self._make = self._make(), None
+            return self._files
+
+
 @dataclass
 class Rendering:
     """One complete set of output files, with what each was made from."""
@@ -103,14 +124,23 @@ class Rendering:
     keys: dict[str, Hashable] = field(default_factory=dict)
     renderers: dict[str, Renderer] = field(default_factory=dict)  # by edition language
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
+    bundles: dict[str, Bundle] = field(default_factory=dict)  # by the folder they fill, e.g. 'pagefind/'
 
     def get(self, path: str) -> bytes | None:
         found = self.files.get(path)
+        if found is None:
+            for folder, bundle in self.bundles.items():
+                if path.startswith(folder):
+                    return bundle().get(path[len(folder):])
+            return None
         return found() if isinstance(found, Lazy) else found
 
     def materialize(self) -> dict[str, bytes]:
-        """Every file as bytes, lazy ones included: what `build` writes."""
-        return {path: data() if isinstance(data, Lazy) else data for path, data in self.files.items()}
+        """Every file as bytes, lazy ones and bundles included: what `build` writes."""
+        files = {path: data() if isinstance(data, Lazy) else data for path, data in self.files.items()}
+        for folder, bundle in self.bundles.items():
+            files.update((folder + name, data) for name, data in bundle().items())
+        return files
 
 
 def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
@@ -125,8 +155,20 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     files: dict[str, bytes | Lazy] = {}
     keys: dict[str, Hashable] = {}
     made: list[str] = []
+    bundles: dict[str, Bundle] = {}
     every = editions(site.config)
     for output in OUTPUTS:
+        if output.bundle:
+            pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes)]
+            for folder, _ in output.targets(site):
+                pages_hash = pages_key(pages)
+                if previous is not None and previous.keys.get(folder) == pages_hash and folder in previous.bundles:
+                    bundles[folder] = previous.bundles[folder]
+                else:
+                    bundles[folder] = Bundle(_bind_bundle(output.render, renderers[every[0].language], pages))
+                    made.append(folder)
+                keys[folder] = pages_hash
+            continue
         for edition in every if output.per_edition else every[:1]:
             renderer = renderers[edition.language]
             for target, subject in output.targets(renderer.site):
@@ -143,8 +185,12 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
                     files[path] = output.render(renderer, subject)
                     made.append(path)
                 keys[path] = key
-    return Rendering(files, keys, renderers, made)
+    return Rendering(files, keys, renderers, made, bundles)
 
 
-def _bind(render: Callable[[Renderer, Any], bytes], renderer: Renderer, subject: Any) -> Callable[[], bytes]:
-    return lambda: render(renderer, subject)
+def _bind(render: Callable[[Renderer, Any], Any], renderer: Renderer, subject: Any) -> Callable[[], bytes]:
+    return lambda: bytes(render(renderer, subject))
+
+
+def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer, pages: list[tuple[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+    return lambda: dict(render(renderer, pages))

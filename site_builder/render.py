@@ -30,6 +30,7 @@ from .load import display_path
 from .markup import MarkdownRenderer
 from .messages import Messages, same_language
 from .model import Category, Event, Page, Site
+from .search import SearchCache
 from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGE = "timeline.svg"
@@ -97,6 +98,7 @@ class RenderCaches:
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     rows: RowCache = field(default_factory=RowCache)
     cards: cards.CardCache = field(default_factory=cards.CardCache)
+    search: SearchCache = field(default_factory=SearchCache)
 
 
 @dataclass
@@ -163,7 +165,7 @@ class Renderer:
             html = self.env.get_template(template).render(
                 site=self.site, config=config, page_url=page_url, list_item=list_item, by_year=by_year,
                 canonical=config.absolute(here), url=url, asset=asset, has_asset=fingerprints.__contains__,
-                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, card_url=config.absolute(edition.path(card)),
+                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, card_url=config.absolute(edition.path(card)), site_file=link,
                 card_size=(cards.WIDTH, cards.HEIGHT), **values,
             )
         except TemplateError as error:

@@ -63,14 +63,15 @@ def test_home_lists_events_by_year_with_dates_at_their_precision(fixture_output:
 def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     files = sorted(path.relative_to(fixture_output).as_posix() for path in fixture_output.rglob("*") if path.is_file())
     assert len([name for name in files if name.startswith("cards/")]) == 10  # a share card per event and the home page's
-    assert [name for name in files if not name.startswith(("events/", "static/", "cards/"))] == [
+    assert "pagefind/pagefind-ui.js" in files and "pagefind/pagefind-entry.json" in files
+    assert [name for name in files if not name.startswith(("events/", "static/", "cards/", "pagefind/"))] == [
         "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
         "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
         "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "embed/council/index.html",
         "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml", "index.html",
         "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
     assert [name for name in files if name.startswith("static/")] == [
-        "static/css/site.css", "static/img/favicon.svg", "static/js/timeline.js",
+        "static/css/site.css", "static/img/favicon.svg", "static/js/search.js", "static/js/timeline.js",
         "static/vendor/LICENSE-vega.txt", "static/vendor/vega-runtime.min.js"]
 
 
@@ -195,7 +196,7 @@ def test_contributor_html_and_script_never_run(tiny_site: TinySite, run_cli) -> 
     for text in (page, home):
         elements = parse_elements(text)
         scripts = [attrs for tag, attrs in elements if tag == "script"]
-        assert all(attrs.get("type") in ("application/json", "application/ld+json") or re.match(r"(\.\./)*static/", attrs.get("src") or "")
+        assert all(attrs.get("type") in ("application/json", "application/ld+json") or re.match(r"(\.\./)*(static|pagefind)/", attrs.get("src") or "")
                    for attrs in scripts)
         assert not [(tag, name) for tag, attrs in elements for name in attrs if name.startswith("on")]
         assert not [tag for tag, _ in elements if tag in ("iframe", "svg", "object", "embed")]

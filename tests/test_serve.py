@@ -198,7 +198,7 @@ def test_open_page_reloads_itself_after_an_edit(server: Server, browser) -> None
     server.until(lambda: "Browser Connected" in server.log.read_text(), "the page to connect for live reload")
     edit(server.root / "events/2023-02-14-bridge-plan-approved.yaml",
          "title: City council approves the Harbour Bridge plan", "title: Council says yes to the bridge")
-    page.wait_for_function("document.querySelector('h1').textContent === 'Council says yes to the bridge'", timeout=20000)
+    page.wait_for_function("(document.querySelector('h1') || {}).textContent === 'Council says yes to the bridge'", timeout=20000)
     context.close()
 
 
