@@ -24,6 +24,9 @@ from .model import Event, PartialDate, Site
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 LIST_SEPARATOR = "; "  # lists (actors, documents …) in one CSV cell
 DATA_DIR = "data/"
+CALENDAR = "events.ics"
+DOWNLOADS = {"events.csv": "text/csv", "sources.csv": "text/csv", "events.json": "application/json",
+             "datapackage.json": "application/json", CALENDAR: "text/calendar"}  # the files in data/, by media type
 
 
 @dataclass(frozen=True)
@@ -235,3 +238,12 @@ def bibtex(event: Event, publisher: str, site_title: str, url: str, updated: Par
     if url:
         lines.append(f"  url = {{{url}}},")
     return "\n".join(lines) + "\n}"
+
+
+def download(name: str, site: Site, page_url: str | None, site_url: str, gettext: Callable[..., str]) -> bytes:
+    """One of DOWNLOADS, for the Data page at `page_url` of the site at `site_url`."""
+    makers: dict[str, Callable[[], bytes]] = {
+        "events.csv": lambda: events_csv(site), "sources.csv": lambda: sources_csv(site), "events.json": lambda: events_json(site),
+        "datapackage.json": lambda: datapackage(site, page_url, gettext), CALENDAR: lambda: calendar(site, site_url),
+    }
+    return makers[name]()

@@ -45,17 +45,22 @@ def editions(config: SiteConfig) -> list[Edition]:
     return [Edition(language, config.default_language) for language in config.editions]
 
 
-def _wanted(default: dict[str, Any], fields: tuple[str, ...]) -> list[str]:
-    """The fields a complete translation must give: those the default text has."""
-    return [name for name in fields if default.get(name) not in (None, "", ())]
+EMPTY = (None, "", ())
 
 
 def missing(translations: tuple[tuple[str, Translation], ...], language: str, default: dict[str, Any], fields: tuple[str, ...]) -> list[str] | None:
-    """None when the whole translation is missing, else the fields it lacks (empty: complete)."""
+    """None when the whole translation is missing, else the fields it lacks (empty: complete).
+    A complete translation gives every field the default text has."""
     text = find_translation(translations, language)
     if text is None:
         return None
-    return [name for name in _wanted(default, fields) if getattr(text, name) in (None, "", ())]
+    return [name for name in fields if default.get(name) not in EMPTY and getattr(text, name) in EMPTY]
+
+
+def _complete(translations: tuple[tuple[str, Translation], ...], language: str, default: dict[str, Any],
+              fields: tuple[str, ...]) -> Translation | None:
+    """The translation into `language` when it is complete, else None (the default text is shown)."""
+    return find_translation(translations, language) if missing(translations, language, default, fields) == [] else None
 
 
 def _event_text(event: Event) -> dict[str, Any]:
@@ -69,21 +74,18 @@ def _page_text(page: Page) -> dict[str, Any]:
 def localize_event(event: Event, language: str, default: str) -> Event:
     if language == default:
         return event
-    if missing(event.translations, language, _event_text(event), EVENT_TEXT) != []:
+    text = _complete(event.translations, language, _event_text(event), EVENT_TEXT)
+    if text is None:
         return dataclasses.replace(event, text_language=default)
-    text = find_translation(event.translations, language)
-    assert text is not None
-    changes = {name: getattr(text, name) for name in EVENT_TEXT if getattr(text, name) not in (None, "", ())}
-    return dataclasses.replace(event, **changes)
+    return dataclasses.replace(event, **{name: getattr(text, name) for name in EVENT_TEXT if getattr(text, name) not in EMPTY})
 
 
 def localize_page(page: Page, language: str, default: str) -> Page:
     if language == default:
         return page
-    if missing(page.translations, language, _page_text(page), PAGE_TEXT) != []:
+    text = _complete(page.translations, language, _page_text(page), PAGE_TEXT)
+    if text is None:
         return dataclasses.replace(page, text_language=default)
-    text = find_translation(page.translations, language)
-    assert text is not None
     return dataclasses.replace(page, title=text.title or page.title, nav_title=text.nav_title or text.title or page.title,
                                description=text.description or "", body_markdown=text.body or "", path=text.path or page.path)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cards import CARDS_DIR
-from .data import DATA_DIR
+from .data import DATA_DIR, DOWNLOADS
 from .editions import editions
 from .errors import Problem, SiteInvalid
 from .feeds import FEED
@@ -29,8 +29,7 @@ from .render import EMBED_DIR, STILL_IMAGE, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
 from .theme import STATIC_PREFIX
 
-Target = tuple[str, Any]
-DATA_FILES = ("events.csv", "sources.csv", "events.json", "datapackage.json", "events.ics")  # (output path, the subject the file is about: an event, a category ...)
+Target = tuple[str, Any]  # (output path, the subject the file is about: an event, a category ...)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("category-embed", lambda site: [(f"{EMBED_DIR}{c.key}/index.html", c) for c in site.config.categories],
            lambda site, _: site.events, Renderer.embed),
     Output("data", _single(f"{DATA_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.data_page()),
-    Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DATA_FILES], lambda site, _: site.events, Renderer.data_file),
+    Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DOWNLOADS], lambda site, _: site.events, Renderer.data_file),
     Output("feed", lambda site: [(FEED, None)] if site.config.base_url else [], lambda site, _: site.events, Renderer.feed),
     Output("category-feed", lambda site: [(c.url + FEED, c) for c in site.config.categories] if site.config.base_url else [],
            lambda site, category: site.events_in(category), Renderer.feed),

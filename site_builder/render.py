@@ -191,13 +191,14 @@ class Renderer:
         main, overview = charts.timeline_specs(self.site, self.timeline, self.messages, self.caches.compiler)
         return charts.page_json(main, self.timeline), charts.page_json(overview, self.timeline)
 
-    def chart_values(self) -> dict[str, Any]:
+    def chart_values(self, embed_category: Category | None = None, embedded: bool = False) -> dict[str, Any]:
         """What a page drawing the timeline needs (the home page and the embeds)."""
         main_json, overview_json = self.timeline_json
         timeline = self.timeline
         return {"events": self.site.events, "timeline_json": main_json, "overview_json": overview_json,
                 "chart_height": timeline.geometry.height, "window": [day.isoformat() for day in timeline.window],
-                "still_image": STILL_IMAGE, "still_version": fingerprint(main_json.encode("utf-8"))}
+                "still_image": STILL_IMAGE, "still_version": fingerprint(main_json.encode("utf-8")),
+                "embed_category": embed_category, "embedded": embedded}
 
     def home(self) -> bytes:
         config = self.site.config
@@ -208,7 +209,7 @@ class Renderer:
     def embed(self, category: Category | None) -> bytes:
         """The chart alone (for one category, if given), for other sites' iframes."""
         url = EMBED_DIR + (f"{category.key}/" if category else "")
-        return self.page("embed.html", url, **self.chart_values(), embed_category=category, embedded=True)
+        return self.page("embed.html", url, **self.chart_values(category, embedded=True))
 
     def still_image(self) -> bytes:
         """The timeline for readers without JavaScript: the slowest thing a build draws."""
@@ -237,21 +238,15 @@ class Renderer:
         here = site.config.absolute(self.here(data.DATA_DIR))
         in_calendar = sum(1 for event in site.events if data.in_calendar(event))
         citation = data.citation(site, here or "", self.messages.gettext)
-        kinds = {"events.csv": "text/csv", "sources.csv": "text/csv", "events.json": "application/json", "datapackage.json": "application/json"}
-        files = {(here or "") + name: kind for name, kind in kinds.items()}
+        files = {(here or "") + name: kind for name, kind in data.DOWNLOADS.items() if name != data.CALENDAR}
         found = structured.dataset_data(site, here, data.version(site), citation, files)
         return self.page("data.html", data.DATA_DIR, version=data.version(site), citation=citation, structured=script_json(found),
                          in_calendar=in_calendar, left_out=len(site.events) - in_calendar, feeds=bool(site.config.base_url))
 
     def data_file(self, name: str) -> bytes:
-        site = self.site
-        here = site.config.absolute(self.here(data.DATA_DIR))
-        makers: dict[str, Callable[[], bytes]] = {
-            "events.csv": lambda: data.events_csv(site), "sources.csv": lambda: data.sources_csv(site),
-            "events.json": lambda: data.events_json(site), "datapackage.json": lambda: data.datapackage(site, here, self.messages.gettext),
-            "events.ics": lambda: data.calendar(site, site.config.absolute(self.here("")) or ""),
-        }
-        return makers[name]()
+        config = self.site.config
+        return data.download(name, self.site, config.absolute(self.here(data.DATA_DIR)), config.absolute(self.here("")) or "",
+                             self.messages.gettext)
 
     def feed(self, category: Category | None) -> bytes:
         """The edition's Atom feed of every event, or of one category's."""

@@ -103,14 +103,28 @@ def run_cli(capsys: pytest.CaptureFixture[str]):
 BUILD_DATE_EPOCH = "1763856000"  # 2025-11-23: a fixed 'today' so chart output is reproducible
 
 
+EDITIONS_FIXTURE = Path(__file__).resolve().parent / "sites" / "editions"  # three languages
+
+
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, site: Path, *options: str) -> Path:
+    """`site` built with the fixed 'today' into a fresh folder named `name`/timeline."""
+    output = tmp_path_factory.mktemp(name) / "timeline"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
+        assert main(["build", "--site", str(site), "--output", str(output), *options]) == 0
+    return output
+
+
 @pytest.fixture(scope="session")
 def fixture_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site, built once for all tests that only read the output."""
-    output = tmp_path_factory.mktemp("fixture") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-        assert main(["build", "--site", str(FIXTURE), "--output", str(output)]) == 0
-    return output
+    return build_once(tmp_path_factory, "fixture", FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def editions_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-language fixture site, built once (editions and search tests read it)."""
+    return build_once(tmp_path_factory, "editions", EDITIONS_FIXTURE)
 
 
 def fixture_events() -> dict[str, dict[str, object]]:

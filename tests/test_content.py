@@ -11,9 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from site_builder.cli import main
-
-from conftest import BUILD_DATE_EPOCH, REPO
+from conftest import REPO, build_once
 from linkcheck import broken_links, parse
 
 SCHEMA_PATH = REPO / "events/schema.json"
@@ -21,12 +19,7 @@ SCHEMA_PATH = REPO / "events/schema.json"
 
 @pytest.fixture(scope="module")
 def real_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("real") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-        assert main(["build", "--site", str(REPO), "--output", str(output), "--strict",
-                     "--base-url", "https://timeline.test/resolution-57/"]) == 0
-    return output
+    return build_once(tmp_path_factory, "real", REPO, "--strict", "--base-url", "https://timeline.test/resolution-57/")
 
 
 def event_files() -> list[Path]:

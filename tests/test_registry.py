@@ -27,9 +27,9 @@ from site_builder.rebuild import LiveSite
 from site_builder.render import RenderCaches
 from site_builder.serve import SiteApp
 
+from conftest import EDITIONS_FIXTURE as EDITIONS
 from conftest import copy_site
 
-EDITIONS = Path(__file__).resolve().parent / "sites" / "editions"  # three languages: every edition is compared
 TODAY = date(2025, 11, 23)
 BASE = "http://127.0.0.1:8000/"
 OVERRIDES = pipeline.Overrides(base_url=BASE)

@@ -9,23 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
-
 from browser import http_server
-from conftest import BUILD_DATE_EPOCH, open_page
+from conftest import open_page
 
-EDITIONS_FIXTURE = Path(__file__).resolve().parent / "sites" / "editions"
 FORUM = "events/2024-02-20-public-forum-on-cau-ben-thuy-twinning/"
 
 
 @pytest.fixture(scope="module")
-def searchable_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    output = tmp_path_factory.mktemp("search") / "timeline"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", BUILD_DATE_EPOCH)
-        assert main(["build", "--site", str(EDITIONS_FIXTURE), "--output", str(output)]) == 0
-    with http_server(output.parent) as url:  # served under a sub-path, as on GitHub Pages
-        yield output, url + "timeline/"
+def searchable_site(editions_output: Path) -> Iterator[tuple[Path, str]]:
+    with http_server(editions_output.parent) as url:  # served under a sub-path, as on GitHub Pages
+        yield editions_output, url + "timeline/"
 
 
 def test_the_index_has_one_language_per_edition(searchable_site: tuple[Path, str]) -> None:
