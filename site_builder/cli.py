@@ -86,8 +86,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
     serve.add_argument("--no-livereload", action="store_true", help="do not inject the live-reload script")
 
-    schema = commands.add_parser("schema", help="write events/schema.json for editors",
-                                 description="Regenerate the JSON Schema of event files from the event format and site.yaml.")
+    schema = commands.add_parser("schema", help="write events/schema.json (and figures/schema.json) for editors",
+                                 description="Regenerate the JSON Schema of event and figure files from their formats and site.yaml.")
     _add_site_option(schema)
     return parser
 
@@ -144,10 +144,10 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return 0
     if args.command == "schema":
         config = pipeline.load_config(root)
-        path = root / "events" / "schema.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(pipeline.schema_text(config), encoding="utf-8")
-        reporter.note(f"Wrote {display_path(path)}")
+        for path, folder in pipeline.schema_files(root):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(pipeline.schema_text(config, folder), encoding="utf-8")
+            reporter.note(f"Wrote {display_path(path)}")
         return 0
     if args.command == "serve":
         from .serve import serve

@@ -75,7 +75,10 @@ EVENT_COLUMNS = (
 SOURCE_COLUMNS = (
     Column("event", "string", "Slug of the event that cites the source", lambda e, i, s: e.slug),
     Column("position", "integer", "Order of the source on the event page (1 is first)", lambda e, i, s: i),
-    Column("title", "string", "Headline of the cited article or document, as published", lambda e, i, s: s.title),
+    Column("title", "string", "Headline of the cited article or document, as published (blank when it could not be read)",
+           lambda e, i, s: s.title or ""),
+    Column("translated_title", "string", "The headline translated into the dataset's language, when the source is in another",
+           lambda e, i, s: s.translated_title or ""),
     Column("publisher", "string", "Who published it", lambda e, i, s: s.publisher),
     Column("url", "string", "Where it can be read", lambda e, i, s: s.url),
     Column("date", "string", "Publication date, at the precision known", lambda e, i, s: _date(s.date) or "", f"({DATE_PATTERN})?"),
@@ -109,7 +112,8 @@ def events_json(site: Site) -> bytes:
         for name in ("actors", "documents", "tags", "related"):
             record[name] = list(getattr(event, name))
         record["corrections"] = [{"date": c.date.iso, "text": c.text} for c in event.corrections]
-        record["sources"] = [{"title": s.title, "publisher": s.publisher, "url": s.url, "date": _date(s.date), "language": s.language}
+        record["sources"] = [{"title": s.title, "translated_title": s.translated_title, "publisher": s.publisher, "url": s.url,
+                              "date": _date(s.date), "language": s.language}
                              for s in event.sources]
         records.append(record)
     return (json.dumps({"events": records}, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -15,6 +15,7 @@ from typing import Any
 
 from .dates import language_name
 from .errors import Problem
+from .figures import FIGURE_TEXT, Figure
 from .model import Category, Era, Event, Page, Site, SiteConfig, Translation, find_translation
 
 EVENT_TEXT = ("title", "label", "summary", "body", "location", "actors", "documents", "tags")
@@ -90,6 +91,17 @@ def localize_page(page: Page, language: str, default: str) -> Page:
                                description=text.description or "", body_markdown=text.body or "", path=text.path or page.path)
 
 
+def localize_figure(figure: Figure, language: str, default: str) -> Figure:
+    text = _complete(figure.translations, language, _figure_text(figure), FIGURE_TEXT)
+    if text is None:
+        return dataclasses.replace(figure, text_language=default)
+    return dataclasses.replace(figure, **{name: getattr(text, name) for name in FIGURE_TEXT if getattr(text, name) not in EMPTY})
+
+
+def _figure_text(figure: Figure) -> dict[str, Any]:
+    return {name: getattr(figure, name) for name in FIGURE_TEXT}
+
+
 def _relabel(item: Category | Era, language: str) -> Any:
     text = find_translation(item.translations, language)
     if text is None:
@@ -121,6 +133,7 @@ def localize_site(site: Site, language: str) -> Site:
         config=localize_config(site.config, language),
         events=tuple(localize_event(event, language, default) for event in site.events),
         pages=tuple(localize_page(page, language, default) for page in site.pages),
+        figures=tuple(localize_figure(figure, language, default) for figure in site.figures),
     )
 
 
@@ -145,6 +158,12 @@ def translation_warnings(site: Site, config_path: str) -> list[Problem]:
                 line, column = event.marks.get(f"translations.{language}", event.marks.get("translations", (1, 1)))
                 found.append(Problem(event.path, line, column, f"translations.{language}",
                                      f"{_gap(lacking, language)}; {_shows('this event', language, default)}", "warning"))
+        for figure in site.figures:
+            lacking = missing(figure.translations, language, _figure_text(figure), FIGURE_TEXT)
+            if lacking != []:
+                line, column = figure.marks.get(f"translations.{language}", figure.marks.get("translations", (1, 1)))
+                found.append(Problem(figure.path, line, column, f"translations.{language}",
+                                     f"{_gap(lacking, language)}; {_shows('this figure', language, default)}", "warning"))
         for page in site.pages:
             lacking = missing(page.translations, language, _page_text(page), PAGE_TEXT)
             if lacking != []:

@@ -28,11 +28,12 @@ STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 NULL = "tag:yaml.org,2002:null"
+FLOAT = "tag:yaml.org,2002:float"
 
 _TAG_NAMES = {
     STR: "text",
     INT: "a whole number",
-    "tag:yaml.org,2002:float": "a number",
+    FLOAT: "a number",
     "tag:yaml.org,2002:bool": "yes/no (a boolean)",
     NULL: "nothing (null)",
     TIMESTAMP: "a date",
@@ -276,6 +277,35 @@ class WholeNumber(Kind):
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A number such as 18.3 or 20000 (a figure's value), never text that looks like one."""
+
+    minimum: float = 0
+
+    def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (INT, FLOAT):
+            hint = " (write it without quotes, units or thousands separators, e.g. 18.3 or 20000)" if isinstance(node, yaml.ScalarNode) else ""
+            return reader.error(node, where, f"expected a number, found {describe(node)}{hint}")
+        value: float | int | None = _whole_number(node.value) if node.tag == INT else _decimal(node.value)
+        if value is None:
+            return reader.error(node, where, f"'{node.value}' is not a number")
+        if value < self.minimum:
+            return reader.error(node, where, f"{value} is below {self.minimum:g}")
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "number", "minimum": self.minimum}
+
+
+def _decimal(text: str) -> float | None:
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None  # no .nan, no .inf
 
 
 @dataclass(frozen=True)

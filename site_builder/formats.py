@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from .dates import language_name
 from .editions import EVENT_TEXT, SITE_TEXT
-from .fields import LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
+from .fields import LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Number, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
+from .figures import DIRECTIONS, FIGURE_TEXT, QUALIFIERS, UNITS, VALUE_KINDS
 from .model import LABEL_LENGTH
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -22,6 +25,29 @@ IMPORTANCE = (1, 2, 3)
 EVENT_KINDS = ("event", "target")
 SCHEMA_FILE = "schema.json"
 
+# Outlets whose pages are in Vietnamese unless the address says otherwise (an /en/ edition).
+# Only hosts checked by hand are listed, so the warning is never a guess.
+VIETNAMESE_HOSTS = frozenset({
+    "baochinhphu.vn", "baonghean.vn", "baotainguyenmoitruong.vn", "chinhphu.vn", "dangcongsan.vn", "dantri.com.vn",
+    "laodong.vn", "mst.gov.vn", "nhandan.vn", "qdnd.vn", "thanhnien.vn", "tuoitre.vn", "vietnam.vn", "vietnamnet.vn",
+    "vietnamplus.vn", "vneconomy.vn", "vnexpress.net", "vtv.vn",
+})
+EDITION_FOLDERS = frozenset({"en", "fr", "zh", "ko", "ja", "ru", "es", "de", "vi"})  # /en/… is the English edition
+
+
+def page_language(url: str) -> str | None:
+    """The language a known Vietnamese outlet publishes `url` in, or None when not known.
+
+    'vietnamnet.vn/x' is Vietnamese, 'vietnamnet.vn/en/x' English; an edition on its own
+    host ('english.mic.gov.vn', 'en.baochinhphu.vn', 'news.laodong.vn') is not listed, so not judged.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    if host not in VIETNAMESE_HOSTS:
+        return None
+    folder = parts.path.strip("/").split("/", 1)[0]
+    return folder if folder in EDITION_FOLDERS else "vi"
+
 
 def _end_not_before_start(values: dict[str, Any], node: yaml.MappingNode, where: str, reader: Reader) -> None:
     start, end = values.get("date"), values.get("end_date")
@@ -30,14 +56,38 @@ def _end_not_before_start(values: dict[str, Any], node: yaml.MappingNode, where:
         reader.problems.add(reader.path, line, column, "end_date", f"{end} is before date {start}")
 
 
+def _source_fits(values: dict[str, Any], node: yaml.MappingNode, where: str, reader: Reader) -> None:
+    """A source has its headline as published, or, when that could not be read, a translated
+    one that the page marks as such; and its `language` is that of the page its URL opens (a
+    Vietnamese page read through someone's translation is still a Vietnamese source)."""
+    if not values.get("title") and not values.get("translated_title"):
+        line, column = reader.position(node)
+        reader.problems.add(reader.path, line, column, f"{where}.title", "required field is missing: give the headline as published "
+                            "(or, if it cannot be read, translated_title, shown as a translation)")
+        return
+    published_in = page_language(values["url"])
+    given = values.get("language")
+    if published_in and given and given.split("-")[0] != published_in:
+        line, column = reader.marks.get(f"{where}.language", reader.position(node))
+        host = urlsplit(values["url"]).hostname
+        reader.problems.add(reader.path, line, column, f"{where}.language",
+                            f"'{given}' but {host} publishes this page in {language_name(published_in, 'en')}; cite the version "
+                            f"you read: its own URL, or language: {published_in} with the headline as published in 'title' "
+                            "and yours in 'translated_title'", "warning")
+
+
 SOURCE = Record(
     title="Source",
+    check=_source_fits,
     fields=(
-        Field("title", Text(max_length=300), required=True, description="Headline of the cited article or document"),
+        Field("title", Text(max_length=300), description="Headline of the cited article or document, as published, in its language"),
+        Field("translated_title", Text(max_length=300),
+              description="The headline in the site's language when the source is in another (shown marked as a translation); "
+                          "alone, without title, when the published headline could not be read"),
         Field("publisher", Text(max_length=120), required=True, description="Who published it"),
         Field("url", WebURL(), required=True, description="Where a reader can check it (http or https)"),
         Field("date", DateKind(), description="Publication date, at the precision known"),
-        Field("language", Pattern(LANGUAGE, "a language code such as en, vi or fr"), description="Language of the cited version"),
+        Field("language", Pattern(LANGUAGE, "a language code such as en, vi or fr"), description="Language of the page the URL opens"),
     ),
 )
 
@@ -89,9 +139,62 @@ def _event_fields(category_keys: tuple[str, ...]) -> tuple[Field, ...]:
         Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Every fact on the page must come from one of these"),
         Field("legislation", LEGISLATION, description="For a resolution, law or decree issued or passed by the event: its number and who passed it"),
         Field("organizers", ListOf(Text(max_length=200)), default=(), description="Who organised it, for a conference or meeting"),
+        Field("order", WholeNumber(1, 9), description="For events on the same day: their order in the day (1 first), as the sources report it"),
         Field("updated", DateKind(), description="When this entry was written or last revised (feeds and 'Last updated' use it)"),
         Field("corrections", ListOf(CORRECTION), default=(), description="Dated corrections, shown on the page, in the feed and in the data"),
     )
+
+
+def _reading_fits(values: dict[str, Any], node: yaml.MappingNode, where: str, reader: Reader) -> None:
+    """A target says who set it; only a target can; only a rank is 'out of' a number of countries."""
+    def refuse(name: str, message: str) -> None:
+        line, column = reader.marks.get(f"{where}.{name}", reader.position(node))
+        reader.problems.add(reader.path, line, column, f"{where}.{name}", message)
+
+    if values["kind"] == "target" and not values["set_by"]:
+        refuse("set_by", "a target needs set_by: the slug of the event that set it (whose target is it?)")
+    if values["kind"] != "target" and values["set_by"]:
+        refuse("set_by", "only a target is set by someone; remove set_by or write kind: target")
+
+
+READING = Record(
+    title="Reading",
+    check=_reading_fits,
+    fields=(
+        Field("value", Number(), required=True, description="The number, without units or separators: 18.3, 20000, 44"),
+        Field("as_of", DateKind(), required=True, description="The date it refers to (for a target: the deadline), at the precision the source gives"),
+        Field("kind", Choice(VALUE_KINDS, "kind"), default="measurement", description="measurement, or target for a goal"),
+        Field("qualifier", Choice(QUALIFIERS, "qualifier"), description="As the source words it: about, nearly, more-than, at-least, at-most (for a rank: top N)"),
+        Field("out_of", WholeNumber(1, 100_000), description="For a rank: of how many (e.g. 193 countries)"),
+        Field("set_by", Pattern(SLUG, "an event slug"), description="For a target: the slug of the event that set it"),
+        Field("sources", ListOf(SOURCE, min_items=1), required=True, description="Where this number is reported"),
+    ),
+)
+
+
+def _ranks_only(values: dict[str, Any], node: yaml.MappingNode, where: str, reader: Reader) -> None:
+    for index, reading in enumerate(values["values"]):
+        if reading["out_of"] and values["unit"] != "rank":
+            line, column = reader.marks.get(f"values[{index}].out_of", reader.position(node))
+            reader.problems.add(reader.path, line, column, f"values[{index}].out_of", f"out_of is for ranks; this figure's unit is {values['unit']}")
+
+
+@lru_cache(maxsize=8)
+def figure_record(other_languages: tuple[str, ...] = ()) -> Record:
+    """The format of figures/<slug>.yaml: one measure, its readings and their sources."""
+    fields = (
+        Field("title", Text(max_length=160), required=True, description="What is measured, e.g. Digital economy's share of GDP"),
+        Field("label", Text(max_length=40), required=True, description="Short name for charts and the home page's key numbers"),
+        Field("unit", Choice(UNITS, "unit"), required=True, description="count, percent, percent-of-gdp, rank or usd-billion"),
+        Field("better", Choice(DIRECTIONS, "direction"), default="higher", description="Which way is progress: higher, or lower (ranks)"),
+        Field("description", Text(one_line=False, paragraph=True, max_length=600), default="", description="What the figure counts, and caveats"),
+        Field("highlight", WholeNumber(1, 9), description="Its place among the home page's key numbers (1 first); leave out to show it only on the Key figures page"),
+        Field("events", ListOf(Pattern(SLUG, "an event slug")), default=(), description="Slugs of the events whose pages show this figure"),
+        Field("values", ListOf(READING, min_items=1), required=True, description="Measurements and targets, oldest first"),
+    )
+    text = Record(title="Translation", fields=optional(fields, FIGURE_TEXT))
+    translations = Field("translations", Translated(text, other_languages), description="title, label and description in the site's other languages")
+    return Record(title="Key figure", check=_ranks_only, fields=fields + (translations,))
 
 
 def _translated(fields: tuple[Field, ...], names: tuple[str, ...]) -> tuple[Field, ...]:
@@ -158,6 +261,13 @@ PAGE = Record(
         Field("order", WholeNumber(1, 999), default=100),
     ),
 )
+
+
+def figure_json_schema(other_languages: tuple[str, ...] = ()) -> dict[str, Any]:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$comment": "Generated by the `schema` command from site_builder/formats.py; do not edit."}
+    schema.update(figure_record(other_languages).json_schema())
+    return schema
 
 
 def event_json_schema(category_keys: tuple[str, ...], other_languages: tuple[str, ...] = ()) -> dict[str, Any]:

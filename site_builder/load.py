@@ -1,4 +1,4 @@
-"""Find and read a site's files (bytes only, no parsing): site.yaml, events/, content/,
+"""Find and read a site's files (bytes only, no parsing): site.yaml, events/, figures/, content/,
 and the theme: the generator's default templates and static files overridden by the
 site's own templates/ and static/.
 
@@ -19,6 +19,7 @@ from .theme import STATIC_DIR, TEMPLATES_DIR, THEME_STATIC, THEME_TEMPLATES
 
 CONFIG_FILE = "site.yaml"
 EVENTS_DIR = "events"
+FIGURES_DIR = "figures"
 CONTENT_DIR = "content"
 EVENT_SUFFIXES = (".yaml", ".yml")
 NOT_EVENTS = {"schema.json", "README.md"}
@@ -43,6 +44,7 @@ class SiteSources:
     root: Path
     config: SourceFile | None
     events: list[SourceFile] = field(default_factory=list)
+    figures: list[SourceFile] = field(default_factory=list)
     pages: list[SourceFile] = field(default_factory=list)
     templates: dict[str, SourceFile] = field(default_factory=dict)  # by template name, site's over theme's
     static: dict[str, SourceFile] = field(default_factory=dict)  # by name under static/, site's over theme's
@@ -84,14 +86,17 @@ def _read(path: Path) -> Entry | None:
         return Problem(shown, 1, 1, "", f"cannot read file: {error.strerror or error}")
 
 
-def _event_entry(path: Path) -> Entry | None:
-    if is_editor_litter(path.name) or path.name in NOT_EVENTS or path.is_dir():
-        return None
-    if path.suffix not in EVENT_SUFFIXES:
-        if not path.exists():
+def _yaml_entry(what: str) -> Callable[[Path], Entry | None]:
+    """Files of a folder of YAML records (events/, figures/): anything else there is a mistake."""
+    def entry(path: Path) -> Entry | None:
+        if is_editor_litter(path.name) or path.name in NOT_EVENTS or path.is_dir():
             return None
-        return Problem(display_path(path), 1, 1, "", f"not an event file: event files are YAML and end in .yaml (found '{path.name}')")
-    return _read(path)
+        if path.suffix not in EVENT_SUFFIXES:
+            if not path.exists():
+                return None
+            return Problem(display_path(path), 1, 1, "", f"not {what} file: {what} files are YAML and end in .yaml (found '{path.name}')")
+        return _read(path)
+    return entry
 
 
 def _page_entry(path: Path) -> Entry | None:
@@ -131,7 +136,8 @@ class Folder:
 def site_folders(root: Path) -> tuple[Folder, ...]:
     """Every folder a build reads. Theme folders come before the site's own, which override them."""
     return (
-        Folder("events", root / EVENTS_DIR, _event_entry),
+        Folder("events", root / EVENTS_DIR, _yaml_entry("an event")),
+        Folder("figures", root / FIGURES_DIR, _yaml_entry("a figure"), recursive=False),
         Folder("pages", root / CONTENT_DIR, _page_entry, recursive=False),
         Folder("theme-templates", THEME_TEMPLATES, _any_entry),
         Folder("theme-static", THEME_STATIC, _any_entry),
@@ -200,6 +206,8 @@ class SourceTree:
                     problems.items.append(entry)
                 elif folder.name == "events":
                     result.events.append(entry)
+                elif folder.name == "figures":
+                    result.figures.append(entry)
                 elif folder.name == "pages":
                     result.pages.append(entry)
                 else:  # theme first, then the site's own files under the same names

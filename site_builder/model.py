@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from .figures import Figure
 
 Precision = Literal["year", "month", "day"]
 Day = date  # for annotations inside classes whose field `date` hides the type
@@ -111,11 +114,19 @@ class Category:
 
 @dataclass(frozen=True)
 class Source:
-    title: str
+    """A cited article or document, as the version that was read."""
+
+    title: str | None  # the headline as published, in the source's language; None when it could not be read
     publisher: str
     url: str
     date: PartialDate | None = None
-    language: str | None = None
+    language: str | None = None  # of the page the URL opens
+    translated_title: str | None = None  # the headline in the site's default language, always shown as a translation
+
+    @property
+    def name(self) -> str:
+        """What to call it where one name is wanted (structured data, citations)."""
+        return self.title or self.translated_title or self.url
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,7 @@ class Event:
     legislation: Legislation | None = None
     organizers: tuple[str, ...] = ()
     updated: PartialDate | None = None  # when the entry was written or last revised
+    order: int | None = None  # among events on the same day (1 first); unordered ones follow
     corrections: tuple[Correction, ...] = ()
     file: str = ""  # relative to the site folder, e.g. events/2025-01-13-conference.yaml
     translations: Translations = ()
@@ -170,8 +182,10 @@ class Event:
     marks: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
-    def sort_key(self) -> tuple[tuple[int, int, int], str]:
-        return (self.date.sort_key, self.slug)
+    def sort_key(self) -> tuple[tuple[int, int, int], int, str]:
+        """Date, then the stated order within a day, then the slug: one order everywhere
+        (lists, the chart, previous and next)."""
+        return (self.date.sort_key, self.order or 10, self.slug)
 
     @property
     def url(self) -> str:
@@ -327,6 +341,7 @@ class Site:
     config: SiteConfig
     events: tuple[Event, ...]  # sorted by date, then slug
     pages: tuple[Page, ...]  # sorted by order, then slug
+    figures: tuple[Figure, ...] = ()  # key figures, in the order the Key figures page shows them
     theme: Theme = field(default_factory=Theme)
 
     @cached_property
@@ -352,6 +367,18 @@ class Site:
 
     def events_in(self, category: Category) -> tuple[Event, ...]:
         return self._by_category[category.key]
+
+    @cached_property
+    def _figures_by_event(self) -> dict[str, tuple[Figure, ...]]:
+        shown: dict[str, list[Figure]] = {}
+        for figure in self.figures:
+            for slug in figure.events:
+                shown.setdefault(slug, []).append(figure)
+        return {slug: tuple(figures) for slug, figures in shown.items()}
+
+    def figures_of(self, event: Event) -> tuple[Figure, ...]:
+        """The key figures shown on the event's page."""
+        return self._figures_by_event.get(event.slug, ())
 
     @property
     def menu(self) -> tuple[tuple[str, str, str, int], ...]:

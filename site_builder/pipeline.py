@@ -23,7 +23,7 @@ from .chartdata import build_date
 from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
-from .load import CONFIG_FILE, EVENTS_DIR, SourceTree, display_path
+from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceTree, display_path
 from .messages import Messages
 from .model import Site, SiteConfig
 from .outputs import Rendering
@@ -138,14 +138,23 @@ def load_config(root: Path) -> SiteConfig:
     return config
 
 
-def schema_text(config: SiteConfig) -> str:
-    return json.dumps(formats.event_json_schema(config.category_keys, config.editions[1:]), indent=2, ensure_ascii=False) + "\n"
+def schema_text(config: SiteConfig, folder: str = EVENTS_DIR) -> str:
+    """The JSON Schema editors use for the files of `folder` (events/ or figures/)."""
+    schema = formats.figure_json_schema(config.editions[1:]) if folder == FIGURES_DIR else \
+        formats.event_json_schema(config.category_keys, config.editions[1:])
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_files(root: Path) -> list[tuple[Path, str]]:
+    """(schema file, folder) for events/ always, and figures/ when the site has one."""
+    return [(root / folder / formats.SCHEMA_FILE, folder) for folder in (EVENTS_DIR, FIGURES_DIR)
+            if folder == EVENTS_DIR or (root / folder).is_dir()]
 
 
 def schema_problem(site: Site) -> Problem | None:
-    """A stale events/schema.json would give contributors wrong hints in their editor."""
-    path = site.root / EVENTS_DIR / formats.SCHEMA_FILE
-    if path.is_file() and path.read_text(encoding="utf-8") != schema_text(site.config):
-        where = () if site.root.resolve() == Path.cwd().resolve() else ("--site", display_path(site.root))
-        return Problem(display_path(path), 1, 1, "", f"out of date with the event format or site.yaml categories and languages; run: {command('schema', *where)}")
+    """A stale schema.json would give contributors wrong hints in their editor."""
+    for path, folder in schema_files(site.root):
+        if path.is_file() and path.read_text(encoding="utf-8") != schema_text(site.config, folder):
+            where = () if site.root.resolve() == Path.cwd().resolve() else ("--site", display_path(site.root))
+            return Problem(display_path(path), 1, 1, "", f"out of date with the {folder[:-1]} format or site.yaml categories and languages; run: {command('schema', *where)}")
     return None

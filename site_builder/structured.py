@@ -60,7 +60,7 @@ def event_data(event: Event, config: SiteConfig, url: str | None) -> dict[str, A
         found["publisher"] = _organization(config.publisher)
     if event.last_updated:
         found["dateModified"] = _date(event.last_updated)
-    found["citation"] = [{"@type": "CreativeWork", "name": source.title, "url": source.url} for source in event.sources]
+    found["citation"] = [{"@type": "CreativeWork", "name": source.name, "url": source.url} for source in event.sources]
     return found
 
 

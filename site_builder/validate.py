@@ -20,6 +20,8 @@ from slugify import slugify
 from . import formats
 from .errors import Problem, Problems, SiteInvalid
 from .fields import INVALID, Reader, Record, did_you_mean, placeholder_in
+from .figures import Figure
+from .figures import sort_key as figure_order
 from .load import SiteSources, SourceFile
 from .model import Category, Correction, Era, Event, Legislation, Licence, Page, Site, SiteConfig, Source, Translation
 from .theme import TemplateFile, Theme
@@ -74,7 +76,7 @@ def check_slug(path: str, slug: str, problems: Problems) -> bool:
     return False
 
 
-def _read_record(path: str, data: bytes, problems: Problems, record: Record, needs: str) -> tuple[dict[str, Any] | None, Reader | None]:
+def read_record(path: str, data: bytes, problems: Problems, record: Record, needs: str) -> tuple[dict[str, Any] | None, Reader | None]:
     """Bytes to checked field values (None with the problems recorded), and the reader,
     which keeps the values that did convert in a file with errors."""
     text = decode(path, data, problems)
@@ -98,7 +100,7 @@ class LinkStub:
 
 def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: Problems, file: str = "") -> tuple[Event | None, LinkStub]:
     record = formats.event_record(config.category_keys, config.editions[1:])
-    values, reader = _read_record(path, data, problems, record, "an event needs title, date, category, summary and sources")
+    values, reader = read_record(path, data, problems, record, "an event needs title, date, category, summary and sources")
     related = reader.partial.get("related", ()) if reader else ()
     stub = LinkStub(slug, path, related, reader.marks if reader else {})
     if values is None or reader is None:
@@ -125,6 +127,7 @@ def read_event(path: str, slug: str, data: bytes, config: SiteConfig, problems: 
         legislation=Legislation(**values["legislation"]) if values["legislation"] else None,
         organizers=values["organizers"],
         updated=values["updated"],
+        order=values["order"],
         corrections=tuple(Correction(correction["date"], _one_paragraph(correction["text"])) for correction in values["corrections"]),
         translations=tuple((code, _tidy(text)) for code, text in values["translations"] or ()),
         marks=reader.marks,
@@ -141,7 +144,7 @@ def _tidy(text: Translation) -> Translation:
 
 
 def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None:
-    values, reader = _read_record(path, data, problems, formats.SITE, "it needs title, standfirst and categories")
+    values, reader = read_record(path, data, problems, formats.SITE, "it needs title, standfirst and categories")
     if values is None or reader is None:
         return None
     before = problems.error_count
@@ -331,6 +334,19 @@ def read_theme(sources: SiteSources, problems: Problems) -> Theme:
     return Theme(templates, {name: source.data for name, source in sources.static.items()})
 
 
+def read_figures(sources: SiteSources, config: SiteConfig, event_slugs: set[str], problems: Problems) -> list[Figure]:
+    from .figure_files import check_figure_links, read_figure
+
+    figures = []
+    for source in sources.figures:
+        file = source.path.relative_to(sources.root).as_posix() if source.path.is_relative_to(sources.root) else source.path.name
+        figure = read_figure(source, config, problems, file)
+        if figure is not None:
+            figures.append(figure)
+    check_figure_links(figures, event_slugs, problems)
+    return figures
+
+
 def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> tuple[Site, list[Problem]]:
     """Everything or nothing: a Site and its warnings when no file has an error, else
     SiteInvalid with every problem of every file."""
@@ -355,6 +371,7 @@ def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> tupl
     check_links(stubs, problems)
     cache.forget_all_but({(source.shown, source.data) for source in sources.events})
 
+    figures = read_figures(sources, config, {stub.slug for stub in stubs}, problems)
     pages = read_pages(sources.pages, config, problems)
     theme = read_theme(sources, problems)
     if problems:
@@ -364,6 +381,7 @@ def validate_site(sources: SiteSources, cache: ParseCache | None = None) -> tupl
         config=config,
         events=tuple(sorted(events, key=lambda event: event.sort_key)),
         pages=tuple(sorted(pages, key=lambda page: (page.order, page.slug))),
+        figures=tuple(sorted(figures, key=figure_order)),
         theme=theme,
     )
     return site, problems.warnings

@@ -1,0 +1,84 @@
+"""A key figure against its targets, as a small Altair chart drawn to SVG at build time.
+
+One chart per measure, because the measures share no unit: a rank, a share of GDP and a
+count of base stations cannot sit on one axis without misleading. Each is a track from the
+baseline to the targets: measurements as filled dots labelled below, targets as hollow
+rings labelled above, "better" always to the right (so a rank's axis runs from the last
+place to first). The picture is a plain SVG file: it needs no JavaScript, and the page
+gives its text alternative and names its sources beside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from .charts import FONT, INK, MUTED, VEGA_LITE_VERSION, ChartCompiler, localize
+from .figures import Figure, value_text, when_text
+from .messages import Messages
+
+WIDTH, TRACK, LINE = 300, 100, 14  # pixels: the chart's drawing width and height, a label's line height
+EDGE = 0.18  # labels of points this close to either end are aligned inward, so none is cut
+
+
+def charted(figure: Figure) -> bool:
+    """A chart shows a change or a gap: a target, or more than one measurement."""
+    return figure.has_target or len(figure.readings) > 1
+
+
+def domain(figure: Figure) -> list[float]:
+    """From worst to best: 0 to a little past the highest value, or last place to first."""
+    values = [float(r.value) for r in figure.readings]
+    if figure.unit == "rank":
+        last = max([float(r.out_of or 0) for r in figure.readings] + values)
+        return [last, 1.0]
+    top = max(values) * 1.12
+    return [0.0, top] if figure.better == "higher" else [top, 0.0]
+
+
+def rows(figure: Figure, messages: Messages) -> list[dict[str, Any]]:
+    start, end = domain(figure)
+    found = []
+    for reading in figure.readings:
+        where = (float(reading.value) - start) / (end - start)
+        align = "left" if where < EDGE else "right" if where > 1 - EDGE else "center"
+        found.append({"value": reading.value, "kind": reading.kind, "align": align,
+                      "label": f"{when_text(reading, messages)}\n{value_text(reading, figure.unit, messages)}"})
+    return found
+
+
+def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
+    data = rows(figure, messages)
+    low_end, high_end = sorted(domain(figure))
+    scale = alt.Scale(domain=[low_end, high_end], reverse=domain(figure)[0] > domain(figure)[1], nice=False, zero=False)
+    axis = alt.Axis(tickCount=4, grid=False, labelColor=MUTED, domainColor=MUTED, tickColor=MUTED, labelFontSize=11,
+                    labelFlush=True, format=",~r" if figure.unit != "rank" else "d")
+    x = alt.X("value:Q", scale=scale, title=None, axis=axis)
+    base = alt.Chart(alt.Data(values=data)).encode(x=x)
+    low, high = min(float(r.value) for r in figure.readings), max(float(r.value) for r in figure.readings)
+    track = alt.Chart(alt.Data(values=[{"from": low, "to": high}])).mark_rule(
+        strokeDash=[4, 3], color=MUTED, strokeWidth=1.5).encode(x=alt.X("from:Q", scale=scale, title=None, axis=axis), x2="to:Q", y=alt.value(TRACK / 2))
+    measured = base.transform_filter("datum.kind == 'measurement'")
+    targets = base.transform_filter("datum.kind == 'target'")
+    dots = measured.mark_circle(size=110, color=INK, opacity=1).encode(y=alt.value(TRACK / 2))
+    rings = targets.mark_point(size=110, shape="circle", filled=True, fill="#ffffff", stroke=INK, strokeWidth=2,
+                               opacity=1).encode(y=alt.value(TRACK / 2))
+    text = {"font": FONT, "fontSize": 12, "lineBreak": "\n", "lineHeight": LINE, "color": INK}
+    labels = []
+    for align in ("left", "center", "right"):  # Vega-Lite has no align channel: one layer per alignment
+        here = f"datum.align == '{align}'"
+        labels.append(measured.transform_filter(here).mark_text(baseline="top", align=align, **text)
+                      .encode(y=alt.value(TRACK / 2 + 10), text="label:N"))
+        labels.append(targets.transform_filter(here).mark_text(baseline="bottom", align=align, **text)
+                      .encode(y=alt.value(TRACK / 2 - 10 - LINE), text="label:N"))  # Vega sets a block's first line on y
+    return alt.layer(track, dots, rings, *labels).properties(width=WIDTH, height=TRACK).configure(
+        font=FONT, padding={"left": 6, "right": 10, "top": 4, "bottom": 4}, view=alt.ViewConfig(stroke=None))
+
+
+def figure_svg(figure: Figure, messages: Messages, compiler: ChartCompiler) -> str:
+    """The chart as an SVG document; its text alternative is the page's (figures.describe)."""
+    spec = vl_convert.vegalite_to_vega(chart(figure, messages).to_dict(validate=False), vl_version=VEGA_LITE_VERSION)
+    spec.pop("description", None)
+    return compiler.svg(localize(spec, messages))
