@@ -25,7 +25,7 @@ DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
 LIST_SEPARATOR = "; "  # lists (actors, documents …) in one CSV cell
 DATA_DIR = "data/"
 CALENDAR = "events.ics"
-DOWNLOADS = {"events.csv": "text/csv", "sources.csv": "text/csv", "events.json": "application/json",
+DOWNLOADS = {"events.csv": "text/csv", "sources.csv": "text/csv", "events.json": "application/json", "figures.csv": "text/csv",
              "datapackage.json": "application/json", CALENDAR: "text/calendar"}  # the files in data/, by media type
 
 
@@ -84,6 +84,30 @@ SOURCE_COLUMNS = (
     Column("date", "string", "Publication date, at the precision known", lambda e, i, s: _date(s.date) or "", f"({DATE_PATTERN})?"),
     Column("language", "string", "Language of the cited version", lambda e, i, s: s.language or ""),
 )
+
+
+FIGURE_COLUMNS = (
+    Column("figure", "string", "Identifier of the measure (its file name in figures/)", lambda f, r, n: f.slug),
+    Column("position", "integer", "Order of the value within its measure (1 is the oldest)", lambda f, r, n: n),
+    Column("measure", "string", "What is measured", lambda f, r, n: f.title),
+    Column("unit", "string", "count, percent, percent-of-gdp, rank or usd-billion", lambda f, r, n: f.unit),
+    Column("kind", "string", "measurement, or target for a goal", lambda f, r, n: r.kind),
+    Column("value", "number", "The number, without its unit", lambda f, r, n: r.value),
+    Column("qualifier", "string", "As the source words it: about, nearly, more-than, at-least, at-most (for a rank: top N)",
+           lambda f, r, n: r.qualifier or ""),
+    Column("out_of", "string", "For a rank: of how many", lambda f, r, n: str(r.out_of) if r.out_of else ""),
+    Column("as_of", "string", "The date the value refers to (a target's deadline), at its precision", lambda f, r, n: r.as_of.iso, DATE_PATTERN),
+    Column("set_by", "string", "For a target: the slug of the event that set it", lambda f, r, n: r.set_by or ""),
+    Column("sources", "string", f"Addresses of the sources that report the value, separated by '{LIST_SEPARATOR}'",
+           lambda f, r, n: _joined(tuple(s.url for s in r.sources))),
+)
+
+
+def figures_csv(site: Site) -> bytes:
+    """One row per value of every key figure, measurements and targets alike."""
+    rows = [[c.value(figure, reading, n) for c in FIGURE_COLUMNS]
+            for figure in site.figures for n, reading in enumerate(figure.readings, start=1)]
+    return _csv([c.name for c in FIGURE_COLUMNS], rows)
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -161,6 +185,9 @@ def datapackage(site: Site, page_url: str | None, gettext: Callable[..., str]) -
             {"name": "sources", "path": "sources.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
              "encoding": "utf-8", "schema": {**_schema(SOURCE_COLUMNS, ["event", "position"]),
                                              "foreignKeys": [{"fields": ["event"], "reference": {"resource": "events", "fields": ["slug"]}}]}},
+            {"name": "figures", "path": "figures.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "description": "Key figures: measurements and targets, one row per value",
+             "schema": _schema(FIGURE_COLUMNS, ["figure", "position"])},
             {"name": "events-json", "path": "events.json", "format": "json", "mediatype": "application/json", "encoding": "utf-8",
              "description": "The same events with every field, their sources nested and lists as lists"},
         ],
@@ -248,6 +275,6 @@ def download(name: str, site: Site, page_url: str | None, site_url: str, gettext
     """One of DOWNLOADS, for the Data page at `page_url` of the site at `site_url`."""
     makers: dict[str, Callable[[], bytes]] = {
         "events.csv": lambda: events_csv(site), "sources.csv": lambda: sources_csv(site), "events.json": lambda: events_json(site),
-        "datapackage.json": lambda: datapackage(site, page_url, gettext), CALENDAR: lambda: calendar(site, site_url),
+        "figures.csv": lambda: figures_csv(site), "datapackage.json": lambda: datapackage(site, page_url, gettext), CALENDAR: lambda: calendar(site, site_url),
     }
     return makers[name]()

@@ -24,8 +24,9 @@ EDGE = 0.18  # labels of points this close to either end are aligned inward, so 
 
 
 def charted(figure: Figure) -> bool:
-    """A chart shows a change or a gap: a target, or more than one measurement."""
-    return figure.has_target or len(figure.readings) > 1
+    """A chart shows a change or a gap: at least two values, one of them measured (a target
+    alone, or one measurement alone, is a number, not a chart)."""
+    return len(figure.readings) > 1 and bool(figure.measurements)
 
 
 def domain(figure: Figure) -> list[float]:

@@ -8,6 +8,7 @@ invents a fact.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -148,6 +149,8 @@ class Legislation:
 EventKind = Literal["event", "target"]
 LANDMARK = 1  # the importance of events labelled on the chart
 LABEL_LENGTH = 28  # the longest chart annotation, in characters
+LEDE_LENGTH = 220  # the longest one-line summary in lists, in characters
+LEDE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ\"“«‘(])")  # a sentence ends where the next begins with a capital
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,12 @@ class Event:
         dates = [self.updated] if self.updated else []
         dates += [correction.date for correction in self.corrections]
         return max(dates, key=lambda day: day.last_day) if dates else None
+
+    @property
+    def lede(self) -> str:
+        """The summary's first sentence: the one line a list shows under the title."""
+        first = LEDE_END.split(self.summary, maxsplit=1)[0]
+        return first if len(first) <= LEDE_LENGTH else first[: LEDE_LENGTH - 1].rstrip(" ,;:") + "…"
 
     @property
     def chart_label(self) -> str:
@@ -375,6 +384,20 @@ class Site:
             for slug in figure.events:
                 shown.setdefault(slug, []).append(figure)
         return {slug: tuple(figures) for slug, figures in shown.items()}
+
+    @cached_property
+    def _by_slug(self) -> dict[str, Event]:
+        return {event.slug: event for event in self.events}
+
+    def event(self, slug: str) -> Event:
+        """The event with this slug (validation has checked that every slug named exists)."""
+        return self._by_slug[slug]
+
+    @property
+    def last_updated(self) -> PartialDate | None:
+        """The latest revision of any event: the date the home page gives."""
+        dates = [event.last_updated for event in self.events if event.last_updated]
+        return max(dates, key=lambda day: day.last_day) if dates else None
 
     def figures_of(self, event: Event) -> tuple[Figure, ...]:
         """The key figures shown on the event's page."""

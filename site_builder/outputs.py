@@ -24,6 +24,8 @@ from .data import DATA_DIR, DOWNLOADS
 from .editions import editions
 from .errors import Problem, SiteInvalid
 from .feeds import FEED
+from .figurecharts import charted
+from .figures import FIGURES_DIR
 from .model import Site, page_file
 from .render import EMBED_DIR, STILL_IMAGE, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
@@ -56,12 +58,18 @@ def _nothing(site: Site, subject: Any) -> Hashable:
 OUTPUTS: tuple[Output, ...] = (
     Output("static", lambda site: [(STATIC_PREFIX + name, name) for name in sorted(site.theme.static)],
            lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name], per_edition=False),
-    Output("home", _single("index.html"), lambda site, _: site.events, lambda r, _: r.home()),
+    Output("home", _single("index.html"), lambda site, _: (site.events, site.figures), lambda r, _: r.home()),
     Output("timeline-still", _single(STILL_IMAGE), lambda site, _: site.events, lambda r, _: r.still_image(), lazy=True),
     Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
-           lambda site, event: (event, site.neighbours[event.slug]), Renderer.event_page),
+           lambda site, event: (event, site.neighbours[event.slug], site.figures_of(event),
+                                tuple(site.event(r.set_by) for f in site.figures_of(event) for r in f.targets if r.set_by)), Renderer.event_page),
+    Output("figures", lambda site: [(page_file(FIGURES_DIR), None)] if site.figures else [],
+           lambda site, _: (site.figures, tuple(site.event(r.set_by) for f in site.figures for r in f.targets if r.set_by)),
+           lambda r, _: r.figures_page()),
+    Output("figure-chart", lambda site: [(f.chart_file, f) for f in site.figures if charted(f)], lambda site, figure: figure,
+           Renderer.figure_chart),
     Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],
            lambda site, category: site.events_in(category), Renderer.category_page),
     Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
@@ -69,7 +77,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("category-embed", lambda site: [(f"{EMBED_DIR}{c.key}/index.html", c) for c in site.config.categories],
            lambda site, _: site.events, Renderer.embed),
     Output("data", _single(f"{DATA_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.data_page()),
-    Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DOWNLOADS], lambda site, _: site.events, Renderer.data_file),
+    Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DOWNLOADS], lambda site, _: (site.events, site.figures),
+           Renderer.data_file),
     Output("feed", lambda site: [(FEED, None)] if site.config.base_url else [], lambda site, _: site.events, Renderer.feed),
     Output("category-feed", lambda site: [(c.url + FEED, c) for c in site.config.categories] if site.config.base_url else [],
            lambda site, category: site.events_in(category), Renderer.feed),

@@ -25,6 +25,9 @@ from . import cards, charts, data, feeds, structured
 from .chartdata import RowCache, TimelineData, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
+from .figurecharts import charted, figure_svg
+from .figures import FIGURES_DIR, Figure, value_text, when_text
+from .figures import describe as describe_figure
 from .errors import Problem, SiteInvalid
 from .load import display_path
 from .markup import MarkdownRenderer
@@ -86,6 +89,11 @@ def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRendere
     env.filters["markdown"] = markdown
     env.globals["span_label"] = messages.span
     env.globals["language_name"] = messages.language_name
+    env.globals["figure_value"] = lambda reading, unit: value_text(reading, unit, messages)
+    env.globals["figure_when"] = lambda reading: when_text(reading, messages)
+    env.globals["figure_alt"] = lambda figure: describe_figure(figure, messages)
+    env.globals["charted"] = charted
+    env.tests["charted"] = charted
     return env
 
 
@@ -202,7 +210,7 @@ class Renderer:
 
     def home(self) -> bytes:
         config = self.site.config
-        return self.page("index.html", "", **self.chart_values(),
+        return self.page("index.html", "", **self.chart_values(), last_updated=self.site.last_updated,
                          embed_address=config.absolute(self.here(EMBED_DIR)) or EMBED_DIR,
                          structured=script_json(structured.website_data(config, config.absolute(self.here("")))))
 
@@ -225,6 +233,13 @@ class Renderer:
                          links=self.site.neighbours[event.slug], citation=cite,
                          structured=script_json(structured.event_data(event, config, config.absolute(self.here(event.url)))),
                          bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))
+
+    def figures_page(self) -> bytes:
+        """Every key figure: those with targets charted against them, the others as numbers."""
+        return self.page("figures.html", FIGURES_DIR)
+
+    def figure_chart(self, figure: Figure) -> bytes:
+        return figure_svg(figure, self.messages, self.caches.compiler).encode("utf-8")
 
     def category_page(self, category: Category) -> bytes:
         return self.page("category.html", category.url, category=category, events=self.site.events_in(category))
@@ -279,6 +294,7 @@ class Renderer:
         """Every page of every edition, each with its translations as alternates."""
         site, config = self.site, self.site.config
         keys = [""] + [e.url for e in site.events] + [c.url for c in config.categories] + [p.url for p in site.pages] + [data.DATA_DIR]
+        keys += [FIGURES_DIR] if site.figures else []
         all_editions = editions(config)
         entries = [(config.absolute(edition.path(key)), [(other.language, config.absolute(other.path(key))) for other in all_editions])
                    for key in keys for edition in all_editions]
