@@ -145,9 +145,15 @@ def events_json(site: Site) -> bytes:
 
 def version(site: Site) -> str:
     """The dataset's version: the date of its latest revision, as its feed gives it (no build clock)."""
+    return version_date(site).iso
+
+
+def version_date(site: Site) -> PartialDate:
+    """The date of the site's latest revision: the home page's 'last updated'."""
     from .feeds import entry_updated
 
-    return max((entry_updated(event) for event in site.events), default=date(1970, 1, 1)).isoformat()
+    day = max((entry_updated(event) for event in site.events), default=date(1970, 1, 1))
+    return PartialDate(day.year, day.month, day.day)
 
 
 def citation(site: Site, url: str, gettext: Callable[..., str]) -> str:

@@ -393,12 +393,6 @@ class Site:
         """The event with this slug (validation has checked that every slug named exists)."""
         return self._by_slug[slug]
 
-    @property
-    def last_updated(self) -> PartialDate | None:
-        """The latest revision of any event: the date the home page gives."""
-        dates = [event.last_updated for event in self.events if event.last_updated]
-        return max(dates, key=lambda day: day.last_day) if dates else None
-
     def figures_of(self, event: Event) -> tuple[Figure, ...]:
         """The key figures shown on the event's page."""
         return self._figures_by_event.get(event.slug, ())

@@ -210,7 +210,7 @@ class Renderer:
 
     def home(self) -> bytes:
         config = self.site.config
-        return self.page("index.html", "", **self.chart_values(), last_updated=self.site.last_updated,
+        return self.page("index.html", "", **self.chart_values(), last_updated=data.version_date(self.site),
                          embed_address=config.absolute(self.here(EMBED_DIR)) or EMBED_DIR,
                          structured=script_json(structured.website_data(config, config.absolute(self.here("")))))
 

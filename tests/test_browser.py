@@ -57,3 +57,23 @@ def test_list_works_without_javascript(browser, site_url: str) -> None:
     page.locator(".all-events a", has_text="City council approves the Harbour Bridge plan").click()
     page.wait_for_url(re.compile(r".*/events/2023-02-14-bridge-plan-approved/$"))
     context.close()
+
+
+def test_on_a_phone_the_chart_starts_on_the_first_screen_after_the_key_numbers(browser, site_url: str) -> None:
+    context, page = open_page(browser, site_url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    open_home(page, site_url)
+    numbers = page.locator(".key-numbers").bounding_box()
+    chart = page.locator("#timeline").bounding_box()
+    assert numbers is not None and chart is not None
+    assert numbers["y"] + numbers["height"] <= chart["y"] < 740, (numbers, chart)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing sticks out sideways
+    context.close()
+
+
+def test_key_figures_page_shows_its_charts_without_javascript(browser, site_url: str) -> None:
+    context, page = open_page(browser, site_url, java_script_enabled=False)
+    page.goto(site_url + "figures/")
+    chart = page.get_by_role("img", name=re.compile(r"^Daily crossings of the harbour by bicycle\. December 2024: about 1,200"))
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 200")
+    assert page.get_by_role("link", name="figures.csv").is_visible()
+    context.close()
