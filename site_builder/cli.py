@@ -1,4 +1,4 @@
-"""Command line: build, check, new, init, serve, schema.
+"""Command line: build, check, new, new-figure, init, serve, schema.
 
 Exit codes: 0 success, 1 the site has problems (or the build could not be written),
 2 the command line is wrong. Problems are reported by one `Reporter` (text on stderr, or
@@ -73,6 +73,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--category", metavar="KEY", help="one of the categories in site.yaml")
     _add_site_option(new)
 
+    figure = commands.add_parser("new-figure", help="start a new key figure file",
+                                 description="Write figures/<title>.yaml from a commented template; never overwrites.")
+    figure.add_argument("title", metavar="TITLE", help="what is measured, e.g. \"Digital economy's share of GDP\"")
+    figure.add_argument("--unit", default="count", help="count (default), percent, percent-of-gdp, rank or usd-billion")
+    _add_site_option(figure)
+
     init = commands.add_parser("init", help="start a new timeline project in an empty folder",
                                description="Write a new timeline project (site.yaml, three example events, pages, README, workflow, "
                                            "pre-commit, schema) into DIR, which must be empty or absent.")
@@ -142,12 +148,20 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         reporter.note(f"Wrote {display_path(path)}")
         reporter.note(f"Fill in the fields marked REQUIRED (and the sources), then run: {check}")
         return 0
+    if args.command == "new-figure":
+        from .scaffold import new_figure
+
+        check = command("check", *_site_args(root))
+        path = new_figure(root, pipeline.load_config(root), args.title, args.unit, check)
+        reporter.note(f"Wrote {display_path(path)}")
+        reporter.note(f"Fill in the fields marked REQUIRED (and the sources), then run: {check}")
+        return 0
     if args.command == "schema":
         config = pipeline.load_config(root)
-        for path, folder in pipeline.schema_files(root):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(pipeline.schema_text(config, folder), encoding="utf-8")
-            reporter.note(f"Wrote {display_path(path)}")
+        for schema, kind in pipeline.schema_files(root):
+            schema.parent.mkdir(parents=True, exist_ok=True)
+            schema.write_text(pipeline.schema_text(config, kind), encoding="utf-8")
+            reporter.note(f"Wrote {display_path(schema)}")
         return 0
     if args.command == "serve":
         from .serve import serve

@@ -57,16 +57,17 @@ def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
     axis = alt.Axis(tickCount=4, grid=False, labelColor=MUTED, domainColor=MUTED, tickColor=MUTED, labelFontSize=11,
                     labelFlush=True, format=",~r" if figure.unit != "rank" else "d")
     x = alt.X("value:Q", scale=scale, title=None, axis=axis)
-    base = alt.Chart(alt.Data(values=data)).encode(x=x)
+    base = alt.Chart(alt.InlineData(values=data)).encode(x=x)
     low, high = min(float(r.value) for r in figure.readings), max(float(r.value) for r in figure.readings)
-    track = alt.Chart(alt.Data(values=[{"from": low, "to": high}])).mark_rule(
-        strokeDash=[4, 3], color=MUTED, strokeWidth=1.5).encode(x=alt.X("from:Q", scale=scale, title=None, axis=axis), x2="to:Q", y=alt.value(TRACK / 2))
+    track = alt.Chart(alt.InlineData(values=[{"from": low, "to": high}])).mark_rule(
+        strokeDash=[4, 3], color=MUTED, strokeWidth=1.5).encode(
+        x=alt.X("from:Q", scale=scale, title=None, axis=axis), x2="to:Q", y=alt.value(TRACK / 2))
     measured = base.transform_filter("datum.kind == 'measurement'")
     targets = base.transform_filter("datum.kind == 'target'")
     dots = measured.mark_circle(size=110, color=INK, opacity=1).encode(y=alt.value(TRACK / 2))
     rings = targets.mark_point(size=110, shape="circle", filled=True, fill="#ffffff", stroke=INK, strokeWidth=2,
                                opacity=1).encode(y=alt.value(TRACK / 2))
-    text = {"font": FONT, "fontSize": 12, "lineBreak": "\n", "lineHeight": LINE, "color": INK}
+    text: dict[str, Any] = {"font": FONT, "fontSize": 12, "lineBreak": "\n", "lineHeight": LINE, "color": INK}
     labels = []
     for align in ("left", "center", "right"):  # Vega-Lite has no align channel: one layer per alignment
         here = f"datum.align == '{align}'"
@@ -74,8 +75,9 @@ def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
                       .encode(y=alt.value(TRACK / 2 + 10), text="label:N"))
         labels.append(targets.transform_filter(here).mark_text(baseline="bottom", align=align, **text)
                       .encode(y=alt.value(TRACK / 2 - 10 - LINE), text="label:N"))  # Vega sets a block's first line on y
-    return alt.layer(track, dots, rings, *labels).properties(width=WIDTH, height=TRACK).configure(
+    layered: alt.LayerChart = alt.layer(track, dots, rings, *labels).properties(width=WIDTH, height=TRACK).configure(
         font=FONT, padding={"left": 6, "right": 10, "top": 4, "bottom": 4}, view=alt.ViewConfig(stroke=None))
+    return layered
 
 
 def figure_svg(figure: Figure, messages: Messages, compiler: ChartCompiler) -> str:

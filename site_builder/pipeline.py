@@ -156,5 +156,6 @@ def schema_problem(site: Site) -> Problem | None:
     for path, folder in schema_files(site.root):
         if path.is_file() and path.read_text(encoding="utf-8") != schema_text(site.config, folder):
             where = () if site.root.resolve() == Path.cwd().resolve() else ("--site", display_path(site.root))
-            return Problem(display_path(path), 1, 1, "", f"out of date with the {folder[:-1]} format or site.yaml categories and languages; run: {command('schema', *where)}")
+            return Problem(display_path(path), 1, 1, "",
+                           f"out of date with the {folder[:-1]} format or site.yaml categories and languages; run: {command('schema', *where)}")
     return None

@@ -25,10 +25,10 @@ from . import cards, charts, data, feeds, structured
 from .chartdata import RowCache, TimelineData, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
+from .errors import Problem, SiteInvalid
 from .figurecharts import charted, figure_svg
 from .figures import FIGURES_DIR, Figure, value_text, when_text
 from .figures import describe as describe_figure
-from .errors import Problem, SiteInvalid
 from .load import display_path
 from .markup import MarkdownRenderer
 from .messages import Messages, same_language

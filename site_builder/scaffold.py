@@ -111,6 +111,58 @@ def new_event(root: Path, config: SiteConfig, title: str, date: str, category: s
     return path
 
 
+FIGURE_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+# A new key figure: one measure, its measured values and any targets set for it.
+# Every value must come from a source listed under its `sources`. Fill in every REQUIRED
+# field, then run: {check}
+
+title: {title}  # REQUIRED: what is measured, e.g. The digital economy's share of GDP
+label: TODO  # REQUIRED: a short name for charts and the home page (at most 40 characters)
+unit: {unit}  # REQUIRED, one of: {units}
+# better: lower  # for a rank: a lower number is better (charts put 'better' to the right)
+# highlight: 1  # show it among the home page's key numbers (1 first)
+# events: [2025-01-13-national-conference]  # the event pages that show it
+values:  # REQUIRED, oldest first
+  - value: 0  # REQUIRED: the number alone, e.g. 18.3 (no units, no separators)
+    as_of: YYYY  # REQUIRED: the date the value refers to, at the precision the source gives
+    # qualifier: about  # as the source words it: {qualifiers}
+    # out_of: 193  # for a rank: of how many
+    sources:
+      - title: TODO headline of the article, as published
+        publisher: TODO
+        url: TODO https://...
+  # A target: the same, with kind and the event that set it.
+  # - value: 50
+  #   qualifier: at-least
+  #   as_of: 2030
+  #   kind: target
+  #   set_by: 2024-12-22-politburo-issues-resolution-57
+  #   sources: [...]
+"""
+
+
+def new_figure(root: Path, config: SiteConfig, title: str, unit: str, check: str) -> Path:
+    """figures/<title>.yaml from a commented template; never overwrites."""
+    from .figures import QUALIFIERS, UNITS
+    from .load import FIGURES_DIR
+
+    if unit not in UNITS:
+        raise UsageError(f"--unit {unit!r} is not one of: {', '.join(UNITS)}")
+    words = slugify(title.replace("'", "").replace("’", ""), max_length=MAX_SLUG_LENGTH, word_boundary=True, save_order=True)
+    if not words:
+        raise UsageError(f"the title {title!r} has no letters or digits to make a file name from")
+    path = root / FIGURES_DIR / f"{words}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} already exists; not overwriting it")
+    text = FIGURE_TEMPLATE.format(schema=formats.SCHEMA_FILE, check=check, title=_yaml_string(title), unit=unit,
+                                  units=", ".join(UNITS), qualifiers=", ".join(QUALIFIERS))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
 def translation_stubs(config: SiteConfig) -> str:
     """One stub per other language: placeholders that `check` points at until translated."""
     others = config.editions[1:]

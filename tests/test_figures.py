@@ -8,8 +8,9 @@ import io
 import re
 from pathlib import Path
 
-from conftest import GOOD_EVENT, TinySite
 from test_validation import check_errors
+
+from conftest import GOOD_EVENT, TinySite
 
 CROSSINGS_ALT = "Daily crossings of the harbour by bicycle. December 2024: about 1,200; target for 2030: at least 5,000."
 
@@ -98,7 +99,8 @@ events: [2024-12-22-resolution-75]
         "separators, e.g. 18.3 or 20000)",
         "figures/target.yaml:11:5: values[1].set_by: a target needs set_by: the slug of the event that set it (whose target is it?)",
     )
-    tiny_site.write("figures/target.yaml", (tiny_site.root / "figures/target.yaml").read_text().replace("kind: target", "kind: target\n    set_by: 2024-12-22-resolution-57"))
+    target = (tiny_site.root / "figures/target.yaml").read_text()
+    tiny_site.write("figures/target.yaml", target.replace("kind: target", "kind: target\n    set_by: 2024-12-22-resolution-57"))
     tiny_site.write("figures/economy.yaml", FIGURE)
     check_errors(
         run_cli,
@@ -164,3 +166,14 @@ def test_events_on_the_same_day_follow_their_stated_order(tiny_site: TinySite, r
     assert home.index("Assembly votes in the morning") < home.index("Associations meet in the evening")
     vote = (tiny_site.root / "output/events/2025-02-19-z-assembly-vote/index.html").read_text(encoding="utf-8")
     assert 'href="../2025-02-19-a-evening-meeting/" rel="next"' in vote
+
+
+def test_new_figure_writes_a_template_that_check_points_at(tiny_site: TinySite, run_cli) -> None:
+    result = run_cli("new-figure", "Digital economy's share of GDP", "--unit", "percent-of-gdp", "--site", ".")
+    assert (result.code, result.out.splitlines()[0]) == (0, "Wrote figures/digital-economys-share-of-gdp.yaml")
+    text = (tiny_site.root / "figures/digital-economys-share-of-gdp.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schema.json\n") and "unit: percent-of-gdp" in text
+    errors = run_cli("check", "--site", ".").err.splitlines()
+    assert "figures/digital-economys-share-of-gdp.yaml:14:12: values[0].as_of: 'YYYY' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD" in errors
+    again = run_cli("new-figure", "Digital economy's share of GDP", "--site", ".")
+    assert again.code == 2 and "already exists; not overwriting it" in again.err
