@@ -130,7 +130,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         site, warnings = report.site, report.warnings
         found = "no problems found" if not warnings else f"no errors, {count(len(warnings), 'warning')} (--strict makes warnings errors)"
         translated = coverage(site)
-        lines = [f"{count(len(site.events), 'event')}, {count(len(site.pages), 'page')}: {found}"]
+        figures = f", {count(len(site.figures), 'figure')}" if site.figures else ""
+        lines = [f"{count(len(site.events), 'event')}, {count(len(site.pages), 'page')}{figures}: {found}"]
         lines += [f"{language}: {done} of {total} events translated" + (f" ({total - done} missing)" if done < total else "")
                   for language, (done, total) in translated.items()]
         reporter.done("\n".join(lines), warnings, events=len(site.events), pages=len(site.pages),

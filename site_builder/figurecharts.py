@@ -19,7 +19,9 @@ from .charts import FONT, INK, MUTED, VEGA_LITE_VERSION, ChartCompiler, localize
 from .figures import Figure, value_text, when_text
 from .messages import Messages
 
-WIDTH, TRACK, LINE = 300, 100, 14  # pixels: the chart's drawing width and height, a label's line height
+WIDTH, LINE = 300, 14  # pixels: the chart's drawing width, a label's line height
+BLOCK = 2 * LINE + 4  # a two-line label and the gap to the next
+CHARACTER = 6.6  # the average width of a label's character at 12 px, to find labels that would overlap
 EDGE = 0.18  # labels of points this close to either end are aligned inward, so none is cut
 
 
@@ -40,13 +42,23 @@ def domain(figure: Figure) -> list[float]:
 
 
 def rows(figure: Figure, messages: Messages) -> list[dict[str, Any]]:
+    """One row per value, with its label's alignment and its level: labels that would overlap
+    on one side of the track (targets above, measurements below) are stacked, never drawn over
+    each other."""
     start, end = domain(figure)
     found = []
+    taken: dict[tuple[str, int], list[tuple[float, float]]] = {}
     for reading in figure.readings:
         where = (float(reading.value) - start) / (end - start)
         align = "left" if where < EDGE else "right" if where > 1 - EDGE else "center"
-        found.append({"value": reading.value, "kind": reading.kind, "align": align,
-                      "label": f"{when_text(reading, messages)}\n{value_text(reading, figure.unit, messages)}"})
+        label = f"{when_text(reading, messages)}\n{value_text(reading, figure.unit, messages)}"
+        width = max(len(line) for line in label.split("\n")) * CHARACTER
+        left = where * WIDTH - {"left": 0, "center": width / 2, "right": width}[align]
+        level = 0
+        while any(left < other_right + 6 and other_left < left + width + 6 for other_left, other_right in taken.get((reading.kind, level), [])):
+            level += 1
+        taken.setdefault((reading.kind, level), []).append((left, left + width))
+        found.append({"value": reading.value, "kind": reading.kind, "align": align, "level": level, "label": label})
     return found
 
 
@@ -59,23 +71,30 @@ def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
     x = alt.X("value:Q", scale=scale, title=None, axis=axis)
     base = alt.Chart(alt.InlineData(values=data)).encode(x=x)
     low, high = min(float(r.value) for r in figure.readings), max(float(r.value) for r in figure.readings)
+    above = 1 + max((row["level"] for row in data if row["kind"] == "target"), default=-1)
+    below = 1 + max((row["level"] for row in data if row["kind"] == "measurement"), default=-1)
+    middle = 6 + above * BLOCK + 6
+    height = middle + 10 + below * BLOCK + 4
     track = alt.Chart(alt.InlineData(values=[{"from": low, "to": high}])).mark_rule(
         strokeDash=[4, 3], color=MUTED, strokeWidth=1.5).encode(
-        x=alt.X("from:Q", scale=scale, title=None, axis=axis), x2="to:Q", y=alt.value(TRACK / 2))
+        x=alt.X("from:Q", scale=scale, title=None, axis=axis), x2="to:Q", y=alt.value(middle))
     measured = base.transform_filter("datum.kind == 'measurement'")
     targets = base.transform_filter("datum.kind == 'target'")
-    dots = measured.mark_circle(size=110, color=INK, opacity=1).encode(y=alt.value(TRACK / 2))
+    dots = measured.mark_circle(size=110, color=INK, opacity=1).encode(y=alt.value(middle))
     rings = targets.mark_point(size=110, shape="circle", filled=True, fill="#ffffff", stroke=INK, strokeWidth=2,
-                               opacity=1).encode(y=alt.value(TRACK / 2))
+                               opacity=1).encode(y=alt.value(middle))
     text: dict[str, Any] = {"font": FONT, "fontSize": 12, "lineBreak": "\n", "lineHeight": LINE, "color": INK}
     labels = []
-    for align in ("left", "center", "right"):  # Vega-Lite has no align channel: one layer per alignment
-        here = f"datum.align == '{align}'"
-        labels.append(measured.transform_filter(here).mark_text(baseline="top", align=align, **text)
-                      .encode(y=alt.value(TRACK / 2 + 10), text="label:N"))
-        labels.append(targets.transform_filter(here).mark_text(baseline="bottom", align=align, **text)
-                      .encode(y=alt.value(TRACK / 2 - 10 - LINE), text="label:N"))  # Vega sets a block's first line on y
-    layered: alt.LayerChart = alt.layer(track, dots, rings, *labels).properties(width=WIDTH, height=TRACK).configure(
+    for kind, align, level in sorted({(row["kind"], row["align"], row["level"]) for row in data}):
+        # Vega-Lite has no align channel: one layer per alignment and level
+        here = base.transform_filter(f"datum.kind == '{kind}' && datum.align == '{align}' && datum.level == {level}")
+        if kind == "target":  # above the track; Vega sets a block's first line on y
+            labels.append(here.mark_text(baseline="bottom", align=align, **text).encode(
+                y=alt.value(middle - 10 - LINE - level * BLOCK), text="label:N"))
+        else:
+            labels.append(here.mark_text(baseline="top", align=align, **text).encode(
+                y=alt.value(middle + 10 + level * BLOCK), text="label:N"))
+    layered: alt.LayerChart = alt.layer(track, dots, rings, *labels).properties(width=WIDTH, height=height).configure(
         font=FONT, padding={"left": 6, "right": 10, "top": 4, "bottom": 4}, view=alt.ViewConfig(stroke=None))
     return layered
 

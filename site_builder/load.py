@@ -86,7 +86,7 @@ def _read(path: Path) -> Entry | None:
         return Problem(shown, 1, 1, "", f"cannot read file: {error.strerror or error}")
 
 
-def _yaml_entry(what: str) -> Callable[[Path], Entry | None]:
+def _yaml_entry(what: str, plural: str) -> Callable[[Path], Entry | None]:
     """Files of a folder of YAML records (events/, figures/): anything else there is a mistake."""
     def entry(path: Path) -> Entry | None:
         if is_editor_litter(path.name) or path.name in NOT_EVENTS or path.is_dir():
@@ -94,7 +94,7 @@ def _yaml_entry(what: str) -> Callable[[Path], Entry | None]:
         if path.suffix not in EVENT_SUFFIXES:
             if not path.exists():
                 return None
-            return Problem(display_path(path), 1, 1, "", f"not {what} file: {what} files are YAML and end in .yaml (found '{path.name}')")
+            return Problem(display_path(path), 1, 1, "", f"not {what} file: {plural} files are YAML and end in .yaml (found '{path.name}')")
         return _read(path)
     return entry
 
@@ -136,8 +136,8 @@ class Folder:
 def site_folders(root: Path) -> tuple[Folder, ...]:
     """Every folder a build reads. Theme folders come before the site's own, which override them."""
     return (
-        Folder("events", root / EVENTS_DIR, _yaml_entry("an event")),
-        Folder("figures", root / FIGURES_DIR, _yaml_entry("a figure"), recursive=False),
+        Folder("events", root / EVENTS_DIR, _yaml_entry("an event", "event")),
+        Folder("figures", root / FIGURES_DIR, _yaml_entry("a figure", "figure"), recursive=False),
         Folder("pages", root / CONTENT_DIR, _page_entry, recursive=False),
         Folder("theme-templates", THEME_TEMPLATES, _any_entry),
         Folder("theme-static", THEME_STATIC, _any_entry),

@@ -67,8 +67,9 @@ def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     assert [name for name in files if not name.startswith(("events/", "static/", "cards/", "pagefind/"))] == [
         "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
         "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
-        "data/events.csv", "data/events.ics", "data/events.json", "data/index.html", "data/sources.csv", "embed/council/index.html",
-        "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml", "index.html",
+        "data/events.csv", "data/events.ics", "data/events.json", "data/figures.csv", "data/index.html", "data/sources.csv",
+        "embed/council/index.html", "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml",
+        "figures/bridge-crossings.svg", "figures/index.html", "index.html",
         "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
     assert [name for name in files if name.startswith("static/")] == [
         "static/css/site.css", "static/img/favicon.svg", "static/js/search.js", "static/js/timeline.js",

@@ -27,7 +27,7 @@ def test_the_data_package_is_valid_and_describes_every_field(fixture_output: Pat
     report = Package(str(copy / "datapackage.json")).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    assert [resource["path"] for resource in package["resources"]] == ["events.csv", "sources.csv", "events.json"]
+    assert [resource["path"] for resource in package["resources"]] == ["events.csv", "sources.csv", "figures.csv", "events.json"]
     assert package["version"] == "2024-12-10"  # the latest revision in the fixture (its newest dated source)
     rows = list(csv.DictReader(io.StringIO((folder / "events.csv").read_text(encoding="utf-8"))))
     assert sorted(row["slug"] for row in rows) == SLUGS  # in date order, a year-precision event before its year's days
@@ -39,7 +39,7 @@ def test_the_data_package_is_valid_and_describes_every_field(fixture_output: Pat
     assert court["updated"] == "2024-06-10" and court["corrections"].startswith("2024-06-10: An earlier version gave")
     sources = list(csv.DictReader(io.StringIO((folder / "sources.csv").read_text(encoding="utf-8"))))
     assert len(sources) == sum(len(event["sources"]) for event in fixture_events().values())
-    assert {"event", "position", "title", "publisher", "url", "date", "language"} == set(sources[0])
+    assert {"event", "position", "title", "translated_title", "publisher", "url", "date", "language"} == set(sources[0])
     events = json.loads((folder / "events.json").read_text(encoding="utf-8"))["events"]
     assert events[0]["sources"][0]["url"].startswith("https://news.test/")
 
@@ -137,7 +137,7 @@ def test_every_page_kind_carries_its_structured_data(fixture_output: Path) -> No
     dataset = structured_data(fixture_output / "data/index.html")
     assert dataset["@type"] == "Dataset" and dataset["version"] == "2024-12-10" and dataset["temporalCoverage"] == "2023-02-14/2030"
     assert [d["contentUrl"] for d in dataset["distribution"]] == [  # type: ignore[union-attr]
-        f"https://news.test/timeline/data/{name}" for name in ("events.csv", "sources.csv", "events.json", "datapackage.json")]
+        f"https://news.test/timeline/data/{name}" for name in ("events.csv", "sources.csv", "events.json", "figures.csv", "datapackage.json")]
 
 
 def test_every_page_has_a_share_card_of_1200_by_630(fixture_output: Path) -> None:
