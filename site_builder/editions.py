@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .dates import language_name
 from .errors import Problem
@@ -64,21 +64,32 @@ def _complete(translations: tuple[tuple[str, Translation], ...], language: str, 
     return find_translation(translations, language) if missing(translations, language, default, fields) == [] else None
 
 
-def _event_text(event: Event) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in EVENT_TEXT}
+Record = TypeVar("Record", Event, Figure)  # a YAML record whose translations sit in its own file
+
+
+def _fields_of(record: Event | Figure) -> tuple[str, ...]:
+    """The reader-facing text fields of an event or a figure: the one place each is named."""
+    return EVENT_TEXT if isinstance(record, Event) else FIGURE_TEXT
+
+
+def _text(record: Event | Figure) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in _fields_of(record)}
 
 
 def _page_text(page: Page) -> dict[str, Any]:
     return {"title": page.title, "nav_title": page.nav_title, "description": page.description, "body": page.body_markdown}
 
 
-def localize_event(event: Event, language: str, default: str) -> Event:
+def localize_record(record: Record, language: str, default: str) -> Record:
+    """An event or a figure in `language`: translated when its translation is complete, else
+    as written, marked with the language it is shown in."""
     if language == default:
-        return event
-    text = _complete(event.translations, language, _event_text(event), EVENT_TEXT)
+        return record
+    fields = _fields_of(record)
+    text = _complete(record.translations, language, _text(record), fields)
     if text is None:
-        return dataclasses.replace(event, text_language=default)
-    return dataclasses.replace(event, **{name: getattr(text, name) for name in EVENT_TEXT if getattr(text, name) not in EMPTY})
+        return dataclasses.replace(record, text_language=default)
+    return dataclasses.replace(record, **{name: getattr(text, name) for name in fields if getattr(text, name) not in EMPTY})
 
 
 def localize_page(page: Page, language: str, default: str) -> Page:
@@ -89,17 +100,6 @@ def localize_page(page: Page, language: str, default: str) -> Page:
         return dataclasses.replace(page, text_language=default)
     return dataclasses.replace(page, title=text.title or page.title, nav_title=text.nav_title or text.title or page.title,
                                description=text.description or "", body_markdown=text.body or "", path=text.path or page.path)
-
-
-def localize_figure(figure: Figure, language: str, default: str) -> Figure:
-    text = _complete(figure.translations, language, _figure_text(figure), FIGURE_TEXT)
-    if text is None:
-        return dataclasses.replace(figure, text_language=default)
-    return dataclasses.replace(figure, **{name: getattr(text, name) for name in FIGURE_TEXT if getattr(text, name) not in EMPTY})
-
-
-def _figure_text(figure: Figure) -> dict[str, Any]:
-    return {name: getattr(figure, name) for name in FIGURE_TEXT}
 
 
 def _relabel(item: Category | Era, language: str) -> Any:
@@ -131,9 +131,9 @@ def localize_site(site: Site, language: str) -> Site:
     return dataclasses.replace(
         site,
         config=localize_config(site.config, language),
-        events=tuple(localize_event(event, language, default) for event in site.events),
+        events=tuple(localize_record(event, language, default) for event in site.events),
         pages=tuple(localize_page(page, language, default) for page in site.pages),
-        figures=tuple(localize_figure(figure, language, default) for figure in site.figures),
+        figures=tuple(localize_record(figure, language, default) for figure in site.figures),
     )
 
 
@@ -152,18 +152,14 @@ def translation_warnings(site: Site, config_path: str) -> list[Problem]:
     config, default = site.config, site.config.default_language
     found = []
     for language in config.editions[1:]:
-        for event in site.events:
-            lacking = missing(event.translations, language, _event_text(event), EVENT_TEXT)
+        records: list[Event | Figure] = [*site.events, *site.figures]
+        for record in records:
+            lacking = missing(record.translations, language, _text(record), _fields_of(record))
             if lacking != []:
-                line, column = event.marks.get(f"translations.{language}", event.marks.get("translations", (1, 1)))
-                found.append(Problem(event.path, line, column, f"translations.{language}",
-                                     f"{_gap(lacking, language)}; {_shows('this event', language, default)}", "warning"))
-        for figure in site.figures:
-            lacking = missing(figure.translations, language, _figure_text(figure), FIGURE_TEXT)
-            if lacking != []:
-                line, column = figure.marks.get(f"translations.{language}", figure.marks.get("translations", (1, 1)))
-                found.append(Problem(figure.path, line, column, f"translations.{language}",
-                                     f"{_gap(lacking, language)}; {_shows('this figure', language, default)}", "warning"))
+                what = "this event" if isinstance(record, Event) else "this figure"
+                line, column = record.marks.get(f"translations.{language}", record.marks.get("translations", (1, 1)))
+                found.append(Problem(record.path, line, column, f"translations.{language}",
+                                     f"{_gap(lacking, language)}; {_shows(what, language, default)}", "warning"))
         for page in site.pages:
             lacking = missing(page.translations, language, _page_text(page), PAGE_TEXT)
             if lacking != []:
@@ -185,5 +181,5 @@ def translation_warnings(site: Site, config_path: str) -> list[Problem]:
 def coverage(site: Site) -> dict[str, tuple[int, int]]:
     """Per edition language: (events with a complete translation, events)."""
     default = site.config.default_language
-    return {language: (sum(1 for event in site.events if localize_event(event, language, default).text_language is None), len(site.events))
+    return {language: (sum(1 for event in site.events if localize_record(event, language, default).text_language is None), len(site.events))
             for language in site.config.editions[1:]}

@@ -64,8 +64,8 @@ def rows(figure: Figure, messages: Messages) -> list[dict[str, Any]]:
 
 def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
     data = rows(figure, messages)
-    low_end, high_end = sorted(domain(figure))
-    scale = alt.Scale(domain=[low_end, high_end], reverse=domain(figure)[0] > domain(figure)[1], nice=False, zero=False)
+    worst, best = domain(figure)
+    scale = alt.Scale(domain=sorted([worst, best]), reverse=worst > best, nice=False, zero=False)
     axis = alt.Axis(tickCount=4, grid=False, labelColor=MUTED, domainColor=MUTED, tickColor=MUTED, labelFontSize=11,
                     labelFlush=True, format=",~r" if figure.unit != "rank" else "d")
     x = alt.X("value:Q", scale=scale, title=None, axis=axis)

@@ -92,6 +92,11 @@ class Figure:
         return bool(self.targets)
 
     @property
+    def set_by(self) -> tuple[str, ...]:
+        """The slugs of the events that set its targets, once each, in order."""
+        return tuple(dict.fromkeys(r.set_by for r in self.targets if r.set_by))
+
+    @property
     def sources(self) -> tuple[Source, ...]:
         """Every source of every reading, once each, in order of first use."""
         seen: dict[str, Source] = {}

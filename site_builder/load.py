@@ -36,6 +36,10 @@ class SourceFile:
     def slug(self) -> str:
         return self.path.stem
 
+    def file(self, root: Path) -> str:
+        """Its path in the site folder, as edit links and data name it (events/x.yaml)."""
+        return self.path.relative_to(root).as_posix() if self.path.is_relative_to(root) else self.path.name
+
 
 @dataclass
 class SiteSources:

@@ -397,6 +397,10 @@ class Site:
         """The key figures shown on the event's page."""
         return self._figures_by_event.get(event.slug, ())
 
+    def setters(self, figures: tuple[Figure, ...]) -> tuple[Event, ...]:
+        """The events that set these figures' targets: their pages name them, so depend on them."""
+        return tuple(self.event(slug) for figure in figures for slug in figure.set_by)
+
     @property
     def menu(self) -> tuple[tuple[str, str, str, int], ...]:
         return tuple(page.menu_entry for page in self.pages)

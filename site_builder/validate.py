@@ -288,8 +288,7 @@ class ParseCache:
             problems = Problems()
             event, stub = None, None
             if check_slug(source.shown, source.slug, problems):
-                file = source.path.relative_to(root).as_posix() if source.path.is_relative_to(root) else source.path.name
-                event, stub = read_event(source.shown, source.slug, source.data, self.config, problems, file)
+                event, stub = read_event(source.shown, source.slug, source.data, self.config, problems, source.file(root))
             self.entries[key] = (event, stub, problems.items)
         return self.entries[key]
 
@@ -339,8 +338,7 @@ def read_figures(sources: SiteSources, config: SiteConfig, event_slugs: set[str]
 
     figures = []
     for source in sources.figures:
-        file = source.path.relative_to(sources.root).as_posix() if source.path.is_relative_to(sources.root) else source.path.name
-        figure = read_figure(source, config, problems, file)
+        figure = read_figure(source, config, problems, source.file(sources.root))
         if figure is not None:
             figures.append(figure)
     check_figure_links(figures, event_slugs, problems)
