@@ -19,7 +19,7 @@ from datetime import date
 FONT_SIZE = 12
 GAP = 6  # horizontal space kept between labels, and between a label and a leader line
 OFFSET = 4  # from the leader line to the start (or end) of its label
-MAX_ROWS = 6
+MAX_ROWS = 5
 SEARCH_BUDGET = 2000  # placement attempts before giving up on the leader-line rule
 
 # Advance widths in em of a bold sans (DejaVu Sans Bold, the widest common fallback).
@@ -85,18 +85,18 @@ def _clashes(chosen: Chosen, xs: list[float], index: int, row: int, extent: tupl
 
 def _best_in_rows(xs: list[float], options: list[list[tuple[str, tuple[float, float]]]], width: float, rows: int
                   ) -> list[tuple[int, str]] | None:
-    """Depth-first search for the (row, align) of every label with the fewest leader crossings."""
-    best: tuple[int, list[tuple[int, str]]] | None = None
+    """Depth-first search for a (row, align) of every label with no leader line crossing a label."""
+    best: list[tuple[int, str]] | None = None
     chosen: Chosen = []
     aligns: list[str] = []
     budget = SEARCH_BUDGET
 
     def search(index: int, crossings: int) -> None:
         nonlocal best, budget
-        if best is not None and crossings >= best[0]:
+        if best is not None or crossings > 0:  # only a placement with no crossing is wanted
             return
         if index == len(xs):
-            best = (crossings, [(row, align) for (row, _), align in zip(chosen, aligns, strict=True)])
+            best = [(row, align) for (row, _), align in zip(chosen, aligns, strict=True)]
             return
         budget -= 1
         if budget < 0:
@@ -112,38 +112,37 @@ def _best_in_rows(xs: list[float], options: list[list[tuple[str, tuple[float, fl
                     aligns.pop()
 
     search(0, 0)
-    return best[1] if best is not None else None
+    return best
 
 
 def place_labels(anchors: Sequence[Anchor], domain: tuple[date, date], width: float, font_size: int = FONT_SIZE) -> dict[str, Placement]:
     """Rows and alignments for the labels at this plot width.
 
-    Labels never overlap each other and never leave the plot. Among placements with the
-    fewest rows, the one whose leader lines cross the fewest labels wins (ideally none).
-    Depth-first search in time order with a budget; if even MAX_ROWS rows cannot hold every
-    label, labels are placed greedily and those that fit nowhere are left out at this width
-    (their events keep their tooltips).
+    Labels never overlap each other, never leave the plot, and no leader line crosses a
+    label: a reader must be able to tell which event a label belongs to. Among placements
+    with the fewest rows, the one found first wins (depth-first search in time order, with
+    a budget). Labels join in priority order (`anchors`' order); one that cannot be placed
+    with those before it is left out at this width, and its event keeps its tooltip and
+    accessible name.
     """
+    placed: dict[str, Placement] = {}
+    kept: list[Anchor] = []
+    for anchor in anchors:  # in priority order: a label joins only if all can still be placed
+        found = _place_all([*kept, anchor], domain, width, font_size)
+        if found is not None:
+            kept.append(anchor)
+            placed = found
+    return placed
+
+
+def _place_all(anchors: Sequence[Anchor], domain: tuple[date, date], width: float, font_size: int) -> dict[str, Placement] | None:
+    """A placement of every label in the fewest rows, or None if there is none."""
     items = sorted(anchors, key=lambda a: (a.when, a.key))
     xs = [_x(a, domain, width) for a in items]
-    options = [[(align, _extent(x, text_width(a.text, font_size), align)) for align in ("left", "right")] for a, x in zip(items, xs, strict=True)]
-
+    options = [[(align, _extent(x, text_width(a.text, font_size), align)) for align in ("left", "right")]
+               for a, x in zip(items, xs, strict=True)]
     for rows in range(1, MAX_ROWS + 1):
         best = _best_in_rows(xs, options, width, rows)
         if best is not None:
             return {item.key: Placement(row, align) for item, (row, align) in zip(items, best, strict=True)}
-
-    placed: dict[str, Placement] = {}
-    chosen: Chosen = []
-    for index, item in enumerate(items):
-        spot = next(
-            ((row, align, extent) for row in range(MAX_ROWS) for align, extent in options[index]
-             if _clashes(chosen, xs, index, row, extent, width) is not None),
-            None,
-        )
-        if spot is None:
-            chosen.append((-1, (-1e9, -1e9)))  # left out: keeps indices aligned, blocks nothing
-        else:
-            chosen.append((spot[0], spot[2]))
-            placed[item.key] = Placement(spot[0], spot[1])
-    return placed
+    return None

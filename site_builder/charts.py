@@ -9,7 +9,6 @@ script keeps brush and zoom in step). Readers get compiled Vega and the Vega run
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Hashable
 from datetime import date
@@ -19,15 +18,15 @@ import altair as alt
 import vl_convert
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from .chartdata import LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
+from .chartdata import FONT_SIZE, LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
+from .chartwindow import SHOWN, finish_main, finish_overview
 from .messages import Messages
 from .model import Site
 
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
-LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
-SHOWN = "indexof(shown, datum.category) >= 0"
+LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
 IS_TARGET = "datum.kind == 'target'"  # targets are drawn hollow (model.Event.is_target)
 KEPT_PICTURES = 8  # still pictures kept by the preview server (one per edition and chart)
 
@@ -62,7 +61,10 @@ def _event_encodings(messages: Messages) -> dict[str, Any]:
     }
 
 
-def main_view(site: Site, data: TimelineData, messages: Messages, interactive: bool = True, width: int | str = "container") -> alt.LayerChart:
+def main_view(site: Site, data: TimelineData, messages: Messages, width: int | str = "container") -> alt.LayerChart:
+    """The main view, in the window chosen at build time; `finish_main` makes its window and
+    targets strip follow the page script's signals. Only the events' marks are read out by
+    screen readers (by title and date); every other layer is drawing, marked aria=False."""
     height = data.geometry.height
 
     def y(field: str) -> alt.Y:
@@ -71,40 +73,38 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
 
     events = alt.NamedData("events")
     x_axis = alt.Axis(grid=True, gridColor="#ececec", tickCount=alt.expr("width < 500 ? 4 : 8"), labelFlush=True,
-                      domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=11, labelPadding=4)
+                      domainColor="#9a9a9a", tickColor="#9a9a9a", labelColor=MUTED, labelFontSize=FONT_SIZE, labelPadding=4)
     window = data.window
 
-    eras = alt.Chart(alt.NamedData("eras"), name="era_bands").mark_rect().encode(
+    eras = alt.Chart(alt.NamedData("eras"), name="era_bands").mark_rect(aria=False).encode(
         x=_x(window, x_axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
     era_labels = alt.Chart(alt.NamedData("eras"), name="era_labels").mark_text(
-        align="left", baseline="alphabetic", dx=5, fontSize=11, fontStyle="italic", color=MUTED, clip=True
+        align="left", baseline="alphabetic", dx=5, fontSize=FONT_SIZE, fontStyle="italic", color=MUTED, aria=False
     ).encode(x=_x(window), y=alt.value(14), text="label:N")
-    lane_rules = alt.Chart(alt.NamedData("lanes"), name="lane_rules").mark_rule(color=RULE).encode(y=y("y_top"))
+    lane_rules = alt.Chart(alt.NamedData("lanes"), name="lane_rules").mark_rule(color=RULE, aria=False).encode(y=y("y_top"))
     lane_labels = alt.Chart(alt.NamedData("lanes"), name="lane_labels").mark_text(
-        align="left", baseline="alphabetic", fontSize=11, fontWeight="bold", dx=2
+        align="left", baseline="alphabetic", fontSize=FONT_SIZE, fontWeight="bold", dx=2, aria=False
     ).encode(x=alt.value(0), y=y("y_label"), text="label:N", fill=alt.Fill("colour:N", scale=None),
              opacity=alt.condition("indexof(shown, datum.label) >= 0", alt.value(1), alt.value(0.35)))
-    today = alt.Chart(alt.NamedData("today"), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], clip=True).encode(
+    today = alt.Chart(alt.NamedData("today"), name="today_rule").mark_rule(color=INK, strokeDash=[3, 3], aria=False).encode(
         x=_x(window, field="date"))
     today_label = alt.Chart(alt.NamedData("today"), name="today_label").mark_text(
-        align="right", dx=-4, fontSize=11, fontWeight="bold", color=INK, clip=True).encode(x=_x(window, field="date"), y=y("y"), text="label:N")
+        align="right", dx=-4, fontSize=FONT_SIZE, fontWeight="bold", color=INK, aria=False).encode(x=_x(window, field="date"), y=y("y"), text="label:N")
 
     labelled = (alt.Chart(events).transform_filter("datum.label != null")
                 .transform_calculate(layout=LAYOUT)
                 .transform_calculate(row="[datum.row_0, datum.row_1, datum.row_2][datum.layout]",
                                      align="[datum.align_0, datum.align_1, datum.align_2][datum.layout]")
                 .transform_filter("datum.row >= 0")
-                .transform_calculate(label_y=f"{data.geometry.band_bottom} - datum.row * {LABEL_ROW} - 5")
+                .transform_calculate(label_y=f"{data.geometry.lanes[0].top - 6} - datum.row * {LABEL_ROW} - 5")
                 .transform_calculate(leader_start="datum.label_y + 4"))
-    leaders = labelled.mark_rule(color="#8c8c8c", strokeWidth=1).encode(
-        x=_x(window), y=y("leader_start"), y2="leader_end:Q",
-        opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name="event_leaders")
+    leaders = labelled.mark_rule(color="#8c8c8c", strokeWidth=1, aria=False).encode(
+        x=_x(window), y=y("leader_start"), y2="leader_end:Q").properties(name="event_leaders")
     label_layers = [
         labelled.transform_filter(f"datum.align == '{align}'").mark_text(
             align=cast(Literal["left", "right"], align), baseline="alphabetic", dx=4 if align == "left" else -4, fontWeight="bold", color=INK,
-            fontSize=alt.expr("width < 500 ? 11 : 12"), cursor="pointer",
-        ).encode(x=_x(window), y=y("label_y"), text="label:N", href="href:N", description="aria:N",
-                 opacity=alt.condition(SHOWN, alt.value(1), alt.value(0.25))).properties(name=f"event_labels_{align}")
+            fontSize=FONT_SIZE, aria=False,
+        ).encode(x=_x(window), y=y("label_y"), text="label:N").properties(name=f"event_labels_{align}")
         for align in ("left", "right")
     ]
 
@@ -120,12 +120,7 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
         stroke=alt.Stroke("category:N", scale=_colours(site), legend=None),
         size=alt.Size("importance:O", scale=alt.Scale(domain=[1, 2, 3], range=list(SIZE_BY_IMPORTANCE.values())), legend=None),
         **_event_encodings(messages),
-    )
-    shown = alt.param(name="shown", value=[c.label for c in site.config.categories])
-    params: list[Any] = [shown]
-    if interactive:
-        params.append(alt.selection_interval(name="zoom", bind="scales", encodings=["x"]))
-    points = points.add_params(*params)
+    ).add_params(alt.param(name="shown", value=[c.label for c in site.config.categories]))
 
     layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
     return cast(alt.LayerChart, alt.layer(*layers).properties(
@@ -136,29 +131,25 @@ def main_view(site: Site, data: TimelineData, messages: Messages, interactive: b
 
 def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerChart:
     events = alt.NamedData("overview_events")
-    years = max(1.0, (data.full[1] - data.full[0]).days / 365.25)
-    steps = [max(1, math.ceil(years / ticks)) for ticks in (4, 10)]  # whole years: a short span must not repeat a year
-    every_year = "width < 500 ? {{interval: 'year', step: {}}} : {{interval: 'year', step: {}}}".format(*steps)
-    axis = alt.Axis(format="%Y", tickCount=alt.expr(every_year), labelColor=MUTED, labelFontSize=11,
-                    domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
+    axis = alt.Axis(format="%Y", labelColor=MUTED, labelFontSize=FONT_SIZE, domainColor="#9a9a9a", tickColor="#9a9a9a", grid=False)
     brush = alt.selection_interval(name="brush", encodings=["x"], value={"x": [utc(data.window[0]), utc(data.window[1])]},
+                                   translate=False, zoom=False,  # drag always draws; the wheel scrolls the page
                                    mark=alt.BrushConfig(fill=INK, fillOpacity=0.07, stroke=INK, strokeOpacity=0.8))
-    eras = alt.Chart(alt.NamedData("eras"), name="overview_eras").mark_rect().encode(
+    eras = alt.Chart(alt.NamedData("eras"), name="overview_eras").mark_rect(aria=False).encode(
         x=_x(None, axis), x2="end:T", fill=alt.Fill("shade:N", scale=None))
-    today = alt.Chart(alt.NamedData("today"), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3]).encode(x=_x(None, field="date"))
-    today_label = alt.Chart(alt.NamedData("today"), name="overview_today_label").mark_text(
-        align="left", dx=3, dy=-12, fontSize=10, fontWeight="bold", color=INK).encode(x=_x(None, field="date"), y=alt.value(10), text="label:N")
-    marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle").encode(
+    today = alt.Chart(alt.NamedData("today"), name="overview_today").mark_rule(color=INK, strokeDash=[3, 3], aria=False).encode(
+        x=_x(None, field="date"))
+    marks = alt.Chart(events, name="overview_marks").mark_point(filled=False, strokeWidth=1.5, size=36, shape="circle", aria=False).encode(
         x=_x(None, axis),
-        y=alt.value(28),
+        y=alt.value(22),
         fill=alt.condition(IS_TARGET, alt.value("#ffffff"), alt.Fill("category:N", scale=_colours(site), legend=None)),
         stroke=alt.Color("category:N", scale=_colours(site), legend=None),
         opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
     ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
-    return cast(alt.LayerChart, alt.layer(eras, today, today_label, marks).properties(
+    return cast(alt.LayerChart, alt.layer(eras, today, marks).properties(
         width="container", height=44,
-        description=messages.gettext("Overview of the whole period; drag to choose the period shown in the timeline above."),
-    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 12, "bottom": 4}).configure_view(stroke=None))
+        description=messages.gettext("Overview of the whole period; drag across it to choose the period shown in the timeline above."),
+    ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None))
 
 
 class ChartCompiler:
@@ -214,15 +205,6 @@ def page_json(spec: dict[str, Any], data: TimelineData) -> str:
     return text.replace(f'"{SLOTS["overview_events"]}"', data.overview_json, 1)
 
 
-def _named_marks(spec: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    found = []
-    for mark in spec.get("marks", []):
-        if mark.get("name") == name:
-            found.append(mark)
-        found.extend(_named_marks(mark, name))
-    return found
-
-
 # Axis labels by time unit, the same in every language; the words come from the locale.
 TICK_FORMATS = {"year": "%Y", "quarter": "%B", "month": "%B", "week": "%-d %b", "date": "%-d %b",
                 "hours": "%H:%M", "minutes": "%H:%M", "seconds": "%H:%M:%S", "milliseconds": "%H:%M:%S"}
@@ -248,47 +230,35 @@ def localize(spec: dict[str, Any], messages: Messages) -> dict[str, Any]:
     """The spec speaking the page's language: Vega's locale, and axis labels by time unit."""
     spec.setdefault("config", {})["locale"] = vega_locale(messages)
     for axis in spec.get("axes", []):
-        if axis.get("scale") == "x" and axis.get("labels", True) and "format" not in axis:
+        if axis.get("scale") in ("x", "x_time") and axis.get("labels", True) and "format" not in axis:
             axis["format"] = TICK_FORMATS
-    return spec
-
-
-def finish_main(spec: dict[str, Any]) -> dict[str, Any]:
-    """What Vega-Lite cannot say: era labels cut to their band; lane names (the chart's
-    legend) that receive clicks, which the page script turns into the category filter."""
-    for mark in _named_marks(spec, "era_labels_marks"):
-        mark["encode"]["update"]["limit"] = {"signal": "max(0, scale('x', datum.end) - max(0, scale('x', datum.start)) - 10)"}
-        mark["encode"]["update"]["x"] = {"signal": "max(0, scale('x', datum.start))"}
-    for mark in _named_marks(spec, "lane_labels_marks"):
-        mark["interactive"] = True
-        mark["encode"]["update"]["cursor"] = {"value": "pointer"}
-    return spec
-
-
-def finish_overview(spec: dict[str, Any]) -> dict[str, Any]:
-    """The brush is a pointer tool; keyboard and screen-reader users have the list and filter."""
-    for name in ("brush_brush_bg", "brush_brush"):
-        for mark in _named_marks(spec, name):
-            mark["aria"] = False
     return spec
 
 
 def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
     """The compiled Vega of the main view and of the overview strip (rows as slots, see page_json)."""
     values = datasets(data, slots=True)
-    key = (site.config, messages.language, data.geometry, data.window, data.full)
+    key = (site.config, messages.language, data.geometry, data.window, data.full, data.strip)
+    heading = messages.gettext("Targets")
     main = compiler.vega(("main",) + key, lambda: main_view(site, data, messages), values)
     strip = compiler.vega(("overview",) + key, lambda: overview(site, data, messages), values)
-    return localize(finish_main(main), messages), localize(finish_overview(strip), messages)
+    return localize(finish_main(main, data, heading), messages), localize(finish_overview(strip, data, heading), messages)
 
 
-def static_svg(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> str:
-    """The timeline as a still image for readers without JavaScript (no links, fixed width)."""
-    key = ("still", site.config, messages.language, data.geometry, data.window, data.full)
-    spec = localize(finish_main(compiler.vega(key, lambda: main_view(site, data, messages, interactive=False, width=960), datasets(data))), messages)
+def still_spec(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler, width: int) -> dict[str, Any]:
+    """The main view in its default window at a fixed width, without links: the picture
+    readers without JavaScript see, and the home page's share image."""
+    key = ("still", width, site.config, messages.language, data.geometry, data.window, data.full, data.strip)
+    spec = compiler.vega(key, lambda: main_view(site, data, messages, width=width), datasets(data))
+    spec = localize(finish_main(spec, data, messages.gettext("Targets")), messages)
+    spec["background"] = "#ffffff"
     for mark in spec.get("marks", []):
         mark.get("encode", {}).get("update", {}).pop("href", None)
-    return compiler.svg(spec)
+    return spec
+
+
+def static_svg(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler, width: int) -> str:
+    return compiler.svg(still_spec(site, data, messages, compiler, width))
 
 
 def _renumber_clip_ids(svg: str) -> str:

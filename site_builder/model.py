@@ -8,6 +8,7 @@ invents a fact.
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -333,6 +334,21 @@ class Page:
         return (self.slug, self.title, self.nav_title, self.order)
 
 
+LIST_ON_HOME_LIMIT = 300  # events: past this many the full list moves from the home page to a page per year
+
+
+@dataclass(frozen=True)
+class Year:
+    """One calendar year's events, on a page of their own when the site is large."""
+
+    number: int
+    events: tuple[Event, ...]  # in date order; an event spanning years belongs to the year it starts
+
+    @property
+    def url(self) -> str:
+        return f"years/{self.number}/"
+
+
 @dataclass(frozen=True)
 class Neighbours:
     """What an event page shows of other events; its page changes when any of these do."""
@@ -400,6 +416,25 @@ class Site:
     def setters(self, figures: tuple[Figure, ...]) -> tuple[Event, ...]:
         """The events that set these figures' targets: their pages name them, so depend on them."""
         return tuple(self.event(slug) for figure in figures for slug in figure.set_by)
+
+    @property
+    def list_on_home(self) -> bool:
+        """Whether the home page lists every event: past a few hundred the list makes it slow to
+        load and to scroll on a phone, so the events move to `year_pages` and the home page links there."""
+        return len(self.events) <= LIST_ON_HOME_LIMIT
+
+    @cached_property
+    def year_pages(self) -> tuple[Year, ...]:
+        """Each year that has events, in order, when the site is too large to list them on the home page; else none."""
+        if self.list_on_home:
+            return ()
+        return tuple(Year(number, tuple(events)) for number, events in itertools.groupby(self.events, key=lambda event: event.date.year))
+
+    def around(self, year: Year) -> tuple[Year | None, Year | None]:
+        """The year pages before and after `year`: its page links to them, so depends on them."""
+        index = self.year_pages.index(year)
+        pages = (None, *self.year_pages, None)
+        return pages[index], pages[index + 2]
 
     @property
     def menu(self) -> tuple[tuple[str, str, str, int], ...]:

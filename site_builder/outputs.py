@@ -27,7 +27,7 @@ from .feeds import FEED
 from .figurecharts import charted
 from .figures import FIGURES_DIR
 from .model import Site, page_file
-from .render import EMBED_DIR, STILL_IMAGE, Renderer
+from .render import EMBED_DIR, STILL_IMAGES, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
 from .theme import STATIC_PREFIX
 
@@ -59,7 +59,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("static", lambda site: [(STATIC_PREFIX + name, name) for name in sorted(site.theme.static)],
            lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name], per_edition=False),
     Output("home", _single("index.html"), lambda site, _: (site.events, site.figures), lambda r, _: r.home()),
-    Output("timeline-still", _single(STILL_IMAGE), lambda site, _: site.events, lambda r, _: r.still_image(), lazy=True),
+    Output("timeline-still", lambda site: STILL_IMAGES.values(), lambda site, _: site.events, Renderer.still_image, lazy=True),
     Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
@@ -71,6 +71,8 @@ OUTPUTS: tuple[Output, ...] = (
            Renderer.figure_chart),
     Output("category", lambda site: [(page_file(c.url), c) for c in site.config.categories],
            lambda site, category: site.events_in(category), Renderer.category_page),
+    Output("year", lambda site: [(page_file(y.url), y) for y in site.year_pages], lambda site, year: (year, site.around(year)),
+           Renderer.year_page),
     Output("page", lambda site: [(page_file(p.url), p) for p in site.pages], lambda site, page: page, Renderer.content_page),
     Output("embed", _single(f"{EMBED_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.embed(None)),
     Output("category-embed", lambda site: [(f"{EMBED_DIR}{c.key}/index.html", c) for c in site.config.categories],
@@ -82,7 +84,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("category-feed", lambda site: [(c.url + FEED, c) for c in site.config.categories] if site.config.base_url else [],
            lambda site, category: site.events_in(category), Renderer.feed),
     Output("sitemap", lambda site: [("sitemap.xml", None)] if site.config.base_url else [],
-           lambda site, _: tuple(event.slug for event in site.events), lambda r, _: r.sitemap(), per_edition=False),
+           lambda site, _: (tuple(event.slug for event in site.events), tuple(y.number for y in site.year_pages)),
+           lambda r, _: r.sitemap(), per_edition=False),
     Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots(), per_edition=False),
     Output("not-found", _single("404.html"), _nothing, lambda r, _: r.not_found()),
     # Last: it indexes the pages made above. Its dependency key is the hash of those pages.

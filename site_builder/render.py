@@ -22,7 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from . import cards, charts, data, feeds, structured
-from .chartdata import RowCache, TimelineData, script_json, timeline_data
+from .chartdata import RowCache, TimelineData, limits, periods, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
 from .errors import Problem, SiteInvalid
@@ -32,11 +32,11 @@ from .figures import describe as describe_figure
 from .load import display_path
 from .markup import MarkdownRenderer
 from .messages import Messages, same_language
-from .model import Category, Event, Page, Site
+from .model import Category, Event, Page, Site, Year
 from .search import SearchCache
 from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
 
-STILL_IMAGE = "timeline.svg"
+STILL_IMAGES = {"wide": ("timeline.svg", 960), "narrow": ("timeline-narrow.svg", 340)}  # name: (file, chart width)
 EMBED_DIR = "embed/"
 
 
@@ -205,7 +205,8 @@ class Renderer:
         timeline = self.timeline
         return {"events": self.site.events, "timeline_json": main_json, "overview_json": overview_json,
                 "chart_height": timeline.geometry.height, "window": [day.isoformat() for day in timeline.window],
-                "still_image": STILL_IMAGE, "still_version": fingerprint(main_json.encode("utf-8")),
+                "still_images": {name: file for name, (file, _) in STILL_IMAGES.items()}, "still_version": fingerprint(main_json.encode("utf-8")),
+                "periods": periods(self.site, timeline, self.messages), "limits": [day.isoformat() for day in limits(timeline)],
                 "embed_category": embed_category, "embedded": embedded}
 
     def home(self) -> bytes:
@@ -219,9 +220,9 @@ class Renderer:
         url = EMBED_DIR + (f"{category.key}/" if category else "")
         return self.page("embed.html", url, **self.chart_values(category, embedded=True))
 
-    def still_image(self) -> bytes:
+    def still_image(self, width: int) -> bytes:
         """The timeline for readers without JavaScript: the slowest thing a build draws."""
-        return charts.static_svg(self.site, self.timeline, self.messages, self.caches.compiler).encode("utf-8")
+        return charts.static_svg(self.site, self.timeline, self.messages, self.caches.compiler, width).encode("utf-8")
 
     def event_page(self, event: Event) -> bytes:
         config, messages = self.site.config, self.messages
@@ -243,6 +244,11 @@ class Renderer:
 
     def category_page(self, category: Category) -> bytes:
         return self.page("category.html", category.url, category=category, events=self.site.events_in(category))
+
+    def year_page(self, year: Year) -> bytes:
+        """One year's events: on a large site, the list the home page would be too long to hold."""
+        previous, following = self.site.around(year)
+        return self.page("year.html", year.url, year=year, events=year.events, previous=previous, following=following)
 
     def content_page(self, page: Page) -> bytes:
         return self.page("page.html", page.url, page=page)
@@ -294,6 +300,7 @@ class Renderer:
         """Every page of every edition, each with its translations as alternates."""
         site, config = self.site, self.site.config
         keys = [""] + [e.url for e in site.events] + [c.url for c in config.categories] + [p.url for p in site.pages] + [data.DATA_DIR]
+        keys += [year.url for year in site.year_pages]
         keys += [FIGURES_DIR] if site.figures else []
         all_editions = editions(config)
         entries = [(config.absolute(edition.path(key)), [(other.language, config.absolute(other.path(key))) for other in all_editions])

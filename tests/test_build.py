@@ -70,7 +70,7 @@ def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
         "data/events.csv", "data/events.ics", "data/events.json", "data/figures.csv", "data/index.html", "data/sources.csv",
         "embed/council/index.html", "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml",
         "figures/bridge-crossings.svg", "figures/index.html", "index.html",
-        "methodology/index.html", "robots.txt", "sitemap.xml", "timeline.svg"]
+        "methodology/index.html", "robots.txt", "sitemap.xml", "timeline-narrow.svg", "timeline.svg"]
     assert [name for name in files if name.startswith("static/")] == [
         "static/css/site.css", "static/img/favicon.svg", "static/js/search.js", "static/js/timeline.js",
         "static/vendor/LICENSE-vega.txt", "static/vendor/vega-runtime.min.js"]

@@ -34,13 +34,17 @@ LABELS = "#timeline svg .event_labels_left_marks text, #timeline svg .event_labe
 MARKS = "#timeline svg .event_marks_marks path, #timeline svg .event_spans_marks path"
 
 
-def assert_labels_clear(page) -> None:  # type: ignore[no-untyped-def]
-    labels = boxes(page, LABELS)
-    assert sorted(label["text"] for label in labels) == LANDMARK_LABELS
+def assert_labels_clear(page, least: int = len(LANDMARK_LABELS)) -> None:  # type: ignore[no-untyped-def]
+    """Landmark labels (all, or on a narrow chart at least `least` of them) overlap no other
+    label, no mark and no leader line: a reader can tell which event each one names."""
+    labels = [label for label in boxes(page, LABELS) if label["text"]]
+    assert len(labels) >= least and set(label["text"] for label in labels) <= set(LANDMARK_LABELS)
+    leaders = [leader for leader in boxes(page, "#timeline svg .event_leaders_marks line, #timeline svg .event_leaders_marks path") if leader["h"] > 0]
+    assert len(leaders) >= len(labels)
     for i, a in enumerate(labels):
         for b in labels[i + 1:]:
             assert not overlap(a, b), (a, b)
-        for mark in boxes(page, MARKS):
+        for mark in boxes(page, MARKS) + leaders:
             assert not overlap(a, mark), (a, mark)
     chart = page.locator("#timeline svg").bounding_box()
     for label in labels:
@@ -102,45 +106,14 @@ def test_keyboard_control_filters_and_url_restores_it(browser, site_url: str) ->
     context.close()
 
 
-def x_domain(page) -> list[float]:  # type: ignore[no-untyped-def]
-    return page.evaluate("timeline.main.scale('x').domain().map(Number)")
-
-
-def test_brushing_the_overview_sets_the_main_window(page, site_url: str) -> None:
-    open_home(page, site_url)
-    before = x_domain(page)
-    strip = page.locator("#timeline-overview svg").bounding_box()
-    y = strip["y"] + 32
-    page.mouse.move(strip["x"] + strip["width"] * 0.3, y)
-    page.mouse.down()
-    page.mouse.move(strip["x"] + strip["width"] * 0.6, y, steps=6)
-    page.mouse.up()
-    page.wait_for_function(f"timeline.main.scale('x').domain()[0] > {before[1]}")
-    after = x_domain(page)
-    assert after[0] > before[1] and after[1] > after[0]
-
-
-def test_zooming_the_main_view_moves_the_brush(page, site_url: str) -> None:
-    open_home(page, site_url)
-    before = x_domain(page)
-    chart = page.locator("#timeline svg").bounding_box()
-    page.mouse.move(chart["x"] + chart["width"] / 2, chart["y"] + chart["height"] / 2)
-    page.mouse.wheel(0, -400)
-    page.wait_for_function(f"timeline.main.scale('x').domain()[1] - timeline.main.scale('x').domain()[0] < {(before[1] - before[0]) * 0.9}")
-    zoomed = x_domain(page)
-    page.wait_for_function("timeline.overview.signal('brush') && timeline.overview.signal('brush').start")
-    brush = page.evaluate("timeline.overview.signal('brush').start.map(Number)")
-    assert abs(brush[0] - zoomed[0]) < 86400000 and abs(brush[1] - zoomed[1]) < 86400000
-
-
 @pytest.mark.parametrize("path", ["", "events/2024-02-20-public-forum-on-cau-ben-thuy-twinning/"])
 def test_phone_width_no_overlap_no_horizontal_overflow(browser, site_url: str, path: str) -> None:
     context, page = open_page(browser, site_url, viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True)
     page.goto(site_url + path)
     if not path:
         page.wait_for_selector("#timeline[data-ready=true] svg")
-        assert_labels_clear(page)
-        assert len(page.locator("#timeline svg .role-axis-label text").all()) <= 6
+        assert_labels_clear(page, least=3)  # a phone drops the label whose leader would cross another
+        assert len(page.locator("#timeline svg .role-axis-label text").all()) <= 8
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.watch.errors == [] and page.watch.foreign_requests == []
     context.close()

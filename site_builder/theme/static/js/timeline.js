@@ -1,8 +1,16 @@
 /* The home page timeline: renders the two compiled Vega views (their specs are inlined in
-   the page) with the shared Vega runtime, keeps the overview brush and the main view's zoom
-   in step, and drives the category filter from the legend (the lane names), the checkboxes
-   and the URL. Without this script the page still lists every event. Every word it shows
-   comes translated from the page (#timeline-messages, the chart specs). */
+   the page) with the shared Vega runtime and owns the chart's window.
+
+   - The page scrolls over the chart. Zooming is Ctrl/⌘ + wheel (a one-line hint says so when
+     a reader wheels without it), pinch, the zoom buttons, the period buttons and the
+     overview's brush; dragging (mouse or one finger sideways) pans. The charts never listen
+     to the wheel themselves: the main view's window is two signals, ws and we.
+   - Keyboard: the chart's events are one tab stop; arrow keys move between them in date
+     order (the window follows), Enter opens the event.
+   - The category filter is one state driven by the legend (the lane names), the checkboxes
+     and the URL, shown in the chart and the list.
+   Without this script the page shows the still picture and lists every event. Every word it
+   shows comes translated from the page (#timeline-messages, the buttons, the chart specs). */
 (function () {
   "use strict";
   var vega = window.vega;
@@ -10,20 +18,25 @@
   var overviewEl = document.getElementById("timeline-overview");
   if (!vega || !mainEl || !overviewEl) { return; }
 
-  var DAY = 86400000;
-  var defaultWindow = mainEl.getAttribute("data-window").split(",").map(function (d) { return Date.parse(d + "T00:00:00Z"); });
+  var DAY = 86400000, MIN_SPAN = 14 * DAY, STEP = 1.6;
+  function days(text) { return text.split(",").map(function (d) { return Date.parse(d + "T00:00:00Z"); }); }
+  var defaultWindow = days(mainEl.getAttribute("data-window"));
+  var limits = days(mainEl.getAttribute("data-limits"));
+  var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var filter = document.getElementById("category-filter");
   var boxes = Array.prototype.slice.call(filter.querySelectorAll("input[type=checkbox]"));
   var keys = boxes.map(function (box) { return box.value; });
   var labelOf = {}, keyOf = {};
   boxes.forEach(function (box) { labelOf[box.value] = box.getAttribute("data-label"); keyOf[box.getAttribute("data-label")] = box.value; });
   var status = document.getElementById("filter-status");
+  var controls = document.getElementById("timeline-controls");
+  var hint = document.getElementById("timeline-hint");
   var messages = JSON.parse(document.getElementById("timeline-messages").textContent);
   var items = Array.prototype.slice.call(document.querySelectorAll(".all-events .event-item"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".all-events .year-group"));
   var main = null, overview = null;
   var selected = keys.slice();
-  var shownWindow = defaultWindow;
+  var shown = defaultWindow.slice();
 
   /* Tooltip built with textContent only: contributor text is never parsed as HTML. */
   function makeTooltip() {
@@ -55,10 +68,11 @@
 
   /* Inside an embed, a click on an event opens its page in the top window, not in the frame. */
   var embedded = mainEl.getAttribute("data-embedded") === "true";
+  var base = embedded ? mainEl.getAttribute("data-base") : window.location.href;
 
   function makeView(runtime, el) {
     var options = { renderer: "svg", container: el, hover: true };
-    if (embedded) { options.loader = vega.loader({ baseURL: mainEl.getAttribute("data-base"), target: "_top" }); }
+    if (embedded) { options.loader = vega.loader({ baseURL: base, target: "_top" }); }
     return new vega.View(runtime, options);
   }
 
@@ -102,7 +116,7 @@
     selected = keys.filter(function (key) { return chosen.indexOf(key) >= 0; });
     if (!selected.length) { selected = keys.slice(); }
     boxes.forEach(function (box) { box.checked = selected.indexOf(box.value) >= 0; });
-    [main, overview].forEach(function (view) { if (view) { view.signal("shown", shownLabels()).runAsync(); } });
+    [main, overview].forEach(function (view) { if (view) { view.signal("shown", shownLabels()).runAsync().then(marksReady); } });
     showList();
     writeUrl();
   }
@@ -129,25 +143,192 @@
     }
   }
 
-  /* ---- Focus + context: the overview brush sets the main window; zooming moves the brush. */
+  /* ---- The window: one state, set by gestures, buttons and the brush; drawn by both views. */
   function same(a, b) {
     return a && b && Math.abs(+a[0] - +b[0]) < DAY / 2 && Math.abs(+a[1] - +b[1]) < DAY / 2;
   }
 
-  function followZoom(name, value) {
-    var range = value && value.start;
-    if (!overview || !range || same(range, shownWindow)) { return; }
-    shownWindow = [+range[0], +range[1]];
-    var x = overview.scale("x");
-    overview.signal("brush_x", [Math.max(0, x(shownWindow[0])), Math.min(overview.width(), x(shownWindow[1]))]).runAsync();
+  function clamp(range) {
+    var span = Math.min(Math.max(range[1] - range[0], MIN_SPAN), limits[1] - limits[0]);
+    var start = Math.min(Math.max(range[0], limits[0]), limits[1] - span);
+    return [start, start + span];
   }
+
+  function draw(range) {
+    shown = range;
+    main.signal("ws", range[0]).signal("we", range[1]).runAsync().then(marksReady);
+    if (overview) {
+      var x = overview.scale("x");
+      overview.signal("brush_x", [Math.max(0, x(range[0])), Math.min(overview.width(), x(range[1]))]).runAsync();
+    }
+    controls.querySelectorAll("[data-start]").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(same(days(button.getAttribute("data-start") + "," + button.getAttribute("data-end")), range)));
+    });
+    controls.querySelector("[data-zoom=reset]").disabled = same(range, defaultWindow);
+  }
+
+  var motion = 0;
+  function setWindow(range, animate) {
+    var target = clamp(range), from = shown.slice();
+    window.cancelAnimationFrame(motion);
+    if (!animate || still) { draw(target); return; }
+    var begun = null;
+    function frame(now) {
+      begun = begun === null ? now : begun;
+      var t = Math.min(1, (now - begun) / 250), ease = t * (2 - t);
+      draw([from[0] + (target[0] - from[0]) * ease, from[1] + (target[1] - from[1]) * ease]);
+      if (t < 1) { motion = window.requestAnimationFrame(frame); }
+    }
+    motion = window.requestAnimationFrame(frame);
+  }
+
+  function timeWidth() { return main.width() - main.signal("strip"); }
+
+  /* The time under a page x coordinate, and how far it sits across the window (0 to 1). */
+  function at(clientX) {
+    var left = mainEl.querySelector("svg").getBoundingClientRect().left + main.origin()[0];
+    var share = Math.min(1, Math.max(0, (clientX - left) / timeWidth()));
+    return { share: share, time: shown[0] + share * (shown[1] - shown[0]) };
+  }
+
+  function zoomAround(clientX, factor) {
+    var point = at(clientX), span = (shown[1] - shown[0]) * factor;
+    setWindow([point.time - point.share * span, point.time - point.share * span + span], false);
+  }
+
+  function zoomBy(factor) {
+    var middle = (shown[0] + shown[1]) / 2, span = (shown[1] - shown[0]) * factor;
+    setWindow([middle - span / 2, middle + span / 2], true);
+  }
+
+  var hintTimer = 0;
+  mainEl.addEventListener("wheel", function (event) {
+    if (!main) { return; }
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      var delta = event.deltaY * (event.deltaMode === 1 ? 16 : 1);
+      zoomAround(event.clientX, Math.exp(delta * 0.002));
+    } else {
+      hint.hidden = false;
+      window.clearTimeout(hintTimer);
+      hintTimer = window.setTimeout(function () { hint.hidden = true; }, 2500);
+    }
+  }, { passive: false });
+
+  /* Drag to pan (mouse, pen, or one finger sideways: vertical swipes scroll the page, see
+     touch-action in the CSS); two fingers pinch to zoom. A drag never opens an event. */
+  var pointers = {}, gesture = null, dragged = false;
+  function spread() {
+    var xs = Object.keys(pointers).map(function (id) { return pointers[id]; });
+    return { middle: xs.reduce(function (a, b) { return a + b; }, 0) / xs.length, width: xs.length > 1 ? Math.abs(xs[0] - xs[1]) : 0, count: xs.length };
+  }
+  function begin() {
+    var now = spread();
+    gesture = { window: shown.slice(), middle: now.middle, width: now.width, count: now.count, anchor: at(now.middle) };
+  }
+  function move(event) {
+    if (!(event.pointerId in pointers)) { return; }
+    pointers[event.pointerId] = event.clientX;
+    var now = spread(), span = gesture.window[1] - gesture.window[0];
+    if (now.count > 1 && gesture.width > 0 && now.width > 0) {
+      span = span * gesture.width / now.width;
+      var start = gesture.anchor.time - at(now.middle).share * span;
+      dragged = true;
+      setWindow([start, start + span], false);
+    } else if (Math.abs(now.middle - gesture.middle) > 4 || dragged) {
+      dragged = true;
+      var shift = -(now.middle - gesture.middle) / timeWidth() * span;
+      setWindow([gesture.window[0] + shift, gesture.window[1] + shift], false);
+    }
+  }
+  function end(event) {
+    delete pointers[event.pointerId];
+    if (Object.keys(pointers).length) { begin(); return; }
+    window.removeEventListener("pointermove", move);
+    window.removeEventListener("pointerup", end);
+    window.removeEventListener("pointercancel", end);
+  }
+  mainEl.addEventListener("pointerdown", function (event) {
+    if (!main || !overview) { return; }
+    if (event.pointerType === "mouse" && event.button !== 0) { return; }
+    if (!Object.keys(pointers).length) {
+      dragged = false;
+      window.addEventListener("pointermove", move);
+      window.addEventListener("pointerup", end);
+      window.addEventListener("pointercancel", end);
+    }
+    pointers[event.pointerId] = event.clientX;
+    begin();
+  });
+  mainEl.addEventListener("click", function (event) {
+    if (dragged) { event.stopPropagation(); event.preventDefault(); dragged = false; }
+  }, true);
+
+  controls.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button) { return; }
+    var zoom = button.getAttribute("data-zoom");
+    if (zoom === "in") { zoomBy(1 / STEP); }
+    else if (zoom === "out") { zoomBy(STEP); }
+    else if (zoom === "reset") { setWindow(defaultWindow, true); }
+    else { setWindow(days(button.getAttribute("data-start") + "," + button.getAttribute("data-end")), true); }
+  });
 
   function followBrush(name, value) {
     var range = value && value.start ? [+value.start[0], +value.start[1]] : defaultWindow;
-    if (same(range, shownWindow)) { return; }
-    shownWindow = range;
-    main.signal("zoom_start", range).runAsync();
+    if (!same(range, shown)) { setWindow(range, false); }
   }
+
+  /* ---- Keyboard: the events are one tab stop (a roving tabindex over the marks). */
+  var active = null;  // the slug of the event that holds the tab stop
+  function eventMarks() {
+    var found = [];
+    (function walk(node) {
+      if (node.marktype === "group") { node.items.forEach(function (group) { (group.items || []).forEach(walk); }); }
+      if (node.name === "event_marks_marks" || node.name === "event_spans_marks") { found = found.concat(node.items); }
+    })(main.scenegraph().root);
+    return found.filter(function (item) { return item._svg && selected.indexOf(keyOf[item.datum.category]) >= 0; })
+      .sort(function (a, b) { return (+a.datum.start - +b.datum.start) || (a.datum.y - b.datum.y); });
+  }
+  function inView(item) {
+    var x = main.scale("x")(item.datum.start), width = timeWidth();
+    return (x >= 0 && x <= width) || (main.signal("strip") > 0 && x > width + 14 && x <= main.width());
+  }
+  function marksReady() {
+    var marks = eventMarks();
+    var holder = marks.filter(function (item) { return item.datum.slug === active; })[0] || marks.filter(inView)[0] || marks[0];
+    marks.forEach(function (item) {
+      item._svg.setAttribute("tabindex", item === holder ? "0" : "-1");
+      item._svg.setAttribute("role", "link");
+      item._svg.setAttribute("data-slug", item.datum.slug);
+    });
+  }
+  function focusMark(item) {
+    active = item.datum.slug;
+    var show = function () { marksReady(); item._svg.focus(); };
+    if (inView(item)) { show(); return; }
+    var span = shown[1] - shown[0], t = +item.datum.start;
+    draw(clamp([t - span / 2, t + span / 2]));
+    main.runAsync().then(show);
+  }
+  mainEl.addEventListener("keydown", function (event) {
+    var slug = event.target.getAttribute && event.target.getAttribute("data-slug");
+    if (!slug) { return; }
+    var marks = eventMarks(), index = marks.map(function (item) { return item.datum.slug; }).indexOf(slug);
+    var next = { ArrowRight: index + 1, ArrowDown: index + 1, ArrowLeft: index - 1, ArrowUp: index - 1, Home: 0, End: marks.length - 1 }[event.key];
+    if (next !== undefined) {
+      event.preventDefault();
+      focusMark(marks[Math.max(0, Math.min(marks.length - 1, next))]);
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      var url = new URL(marks[index].datum.href, base).href;
+      if (embedded) { window.open(url, "_top"); } else { window.location.href = url; }
+    }
+  });
+  mainEl.addEventListener("focusin", function (event) {
+    var slug = event.target.getAttribute && event.target.getAttribute("data-slug");
+    if (slug) { active = slug; }
+  });
 
   /* ---- Start-up in short tasks (parse, build, draw; then the overview), so that the
      browser can answer the reader between them. */
@@ -160,7 +341,7 @@
   select(readUrl());
   filter.hidden = false;
   if (window.matchMedia("(min-width: 40rem)").matches || selected.length < keys.length) { filter.open = true; }
-  window.timeline = { main: null, overview: null, select: select };
+  window.timeline = { main: null, overview: null, select: select, setWindow: setWindow };
 
   Promise.resolve()
     .then(later(function () { return parseSpec(mainEl); }))
@@ -169,7 +350,6 @@
       main.tooltip(makeTooltip());
       main.signal("shown", shownLabels());
       main.addEventListener("click", pickFromLegend);
-      main.addSignalListener("zoom", followZoom);
       window.timeline.main = main;
     }))
     .then(later(function () { return main.runAsync(); }))
@@ -181,5 +361,10 @@
       window.timeline.overview = overview;
       return overview.runAsync();
     }))
-    .then(function () { mainEl.setAttribute("data-ready", "true"); });
+    .then(function () {
+      controls.hidden = false;
+      draw(shown);
+      return main.runAsync();
+    })
+    .then(function () { marksReady(); mainEl.setAttribute("data-ready", "true"); });
 })();
