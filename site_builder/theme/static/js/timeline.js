@@ -102,7 +102,7 @@
       if (on) { visible += 1; }
     });
     groups.forEach(function (group) { group.hidden = !group.querySelector(".event-item:not([hidden])"); });
-    if (!status) { return; }
+    if (!status || !items.length) { return; }  // a large site lists its events on pages by year
     status.textContent = selected.length === keys.length ? "" : messages.showing
       .replace("{shown}", new Intl.NumberFormat(document.documentElement.lang).format(visible))
       .replace("{categories}", selected.map(function (key) { return labelOf[key]; }).join(", "));
