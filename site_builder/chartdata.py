@@ -166,12 +166,12 @@ class TimelineData:
     full: tuple[date, date]
     strip: tuple[date, date] | None  # the main view's targets strip (after the default window)
     overview_strip: tuple[date, date] | None  # the overview's (after everything that happened, and today)
-    strip_ticks: tuple[str, ...]  # a tick on the strip's axis for each year with a target there
+    strip_ticks: tuple[str, ...]  # ticks on the strip's axis: the first and the last year with a target there
     events_json: str = "[]"  # the same rows, already encoded for a <script> element
     overview_json: str = "[]"
 
 
-OVERVIEW_FIELDS = ("start", "category", "kind", "title", "when")
+OVERVIEW_FIELDS = ("start", "category", "kind")
 
 
 def event_row(event: Event, category: Category, y: int, spots: tuple[Placement | None, ...], messages: Messages) -> dict[str, Any]:
@@ -201,6 +201,7 @@ def event_row(event: Event, category: Category, y: int, spots: tuple[Placement |
         row[f"row_{index}"] = spot.row if spot else -1
         row[f"align_{index}"] = spot.align if spot else "none"
     return row
+
 
 class RowCache:
     """Chart rows and their encoded JSON by event: after an edit only that event's row is
@@ -266,15 +267,15 @@ def timeline_data(site: Site, today: date, messages: Messages, rows: RowCache | 
     today_rows = [{"date": today.isoformat(), "label": today_label, "label_w": round(text_width(today_label, FONT_SIZE)),
                    "y": shape.height - 5}]
     full = full_window(site.events, today, window)
-    years = sorted({e.date.year for e in site.events if e.is_target and strip and e.date.first_day > window[1]})
-    ticks = tuple(date(year, 1, 1).isoformat() for year in sorted({years[0], years[-1]})) if years else ()  # the strip's ends
+    years = sorted({e.date.year for e in site.events if e.is_target and e.date.first_day > window[1]})  # the strip's
+    ticks = tuple(date(year, 1, 1).isoformat() for year in sorted({years[0], years[-1]})) if years else ()
     return TimelineData(events, era_rows, lanes, today_rows, shape, window, full, strip, targets_after(site.events, full[1]),
                         ticks, "[" + ",".join(encoded) + "]", "[" + ",".join(overview) + "]")
 
 
 @dataclass(frozen=True)
 class Period:
-    """A button above the chart that shows one period."""
+    """A button under the chart that shows one period."""
 
     label: str
     start: str

@@ -247,7 +247,7 @@ def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler:
 
 def still_spec(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler, width: int) -> dict[str, Any]:
     """The main view in its default window at a fixed width, without links: the picture
-    readers without JavaScript see, and the home page's share image."""
+    readers without JavaScript see."""
     key = ("still", width, site.config, messages.language, data.geometry, data.window, data.full, data.strip)
     spec = compiler.vega(key, lambda: main_view(site, data, messages, width=width), datasets(data))
     spec = localize(finish_main(spec, data, messages.gettext("Targets")), messages)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -337,6 +338,11 @@ class Page:
 LIST_ON_HOME_LIMIT = 300  # events: past this many the full list moves from the home page to a page per year
 
 
+def by_year(events: Iterable[Event]) -> list[tuple[int, list[Event]]]:
+    """Events (already in date order) under their years: the home list's headings and the year pages."""
+    return [(year, list(group)) for year, group in itertools.groupby(events, key=lambda event: event.date.year)]
+
+
 @dataclass(frozen=True)
 class Year:
     """One calendar year's events, on a page of their own when the site is large."""
@@ -428,7 +434,7 @@ class Site:
         """Each year that has events, in order, when the site is too large to list them on the home page; else none."""
         if self.list_on_home:
             return ()
-        return tuple(Year(number, tuple(events)) for number, events in itertools.groupby(self.events, key=lambda event: event.date.year))
+        return tuple(Year(number, tuple(events)) for number, events in by_year(self.events))
 
     def around(self, year: Year) -> tuple[Year | None, Year | None]:
         """The year pages before and after `year`: its page links to them, so depends on them."""

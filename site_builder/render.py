@@ -8,9 +8,8 @@ served at arbitrary depths, uses absolute paths built from the base path.
 
 from __future__ import annotations
 
-import itertools
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -32,7 +31,7 @@ from .figures import describe as describe_figure
 from .load import display_path
 from .markup import MarkdownRenderer
 from .messages import Messages, same_language
-from .model import Category, Event, Page, Site, Year
+from .model import Category, Event, Page, Site, Year, by_year
 from .search import SearchCache
 from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
 
@@ -312,11 +311,6 @@ class Renderer:
 
     def not_found(self) -> bytes:
         return self.page("404.html", "404.html", absolute=True)
-
-
-def by_year(events: Iterable[Event]) -> list[tuple[int, list[Event]]]:
-    """Events (already in date order) under their years."""
-    return [(year, list(group)) for year, group in itertools.groupby(events, key=lambda event: event.date.year)]
 
 
 def template_problem(error: TemplateError, template: str) -> Problem:

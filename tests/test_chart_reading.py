@@ -189,12 +189,15 @@ def test_nothing_overlaps_or_is_cut_after_a_zoom_and_a_pan(browser, site_url: st
         assert_no_mark_covered(page)
         page.get_by_role("button", name="Zoom in").click()
         page.wait_for_function("!document.querySelector('[data-zoom=reset]').disabled")
+        page.locator("#timeline svg").scroll_into_view_if_needed()  # the drag must land on the chart, not off screen
+        panned_from = window(page)
         chart = page.locator("#timeline svg").bounding_box()
         page.mouse.move(chart["x"] + chart["width"] * 0.3, chart["y"] + chart["height"] - 40)
         page.mouse.down()
         page.mouse.move(chart["x"] + chart["width"] * 0.6, chart["y"] + chart["height"] - 40, steps=5)
         page.mouse.up()
         page.evaluate("timeline.main.runAsync().then(() => true)")
+        assert window(page)[0] < panned_from[0]  # dragging right moved the window back in time
         assert_no_overlap(visible_texts(page))
         assert_texts_whole_inside(page)
         assert page.watch.errors == []

@@ -22,7 +22,7 @@
   function days(text) { return text.split(",").map(function (d) { return Date.parse(d + "T00:00:00Z"); }); }
   var defaultWindow = days(mainEl.getAttribute("data-window"));
   var limits = days(mainEl.getAttribute("data-limits"));
-  var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var filter = document.getElementById("category-filter");
   var boxes = Array.prototype.slice.call(filter.querySelectorAll("input[type=checkbox]"));
   var keys = boxes.map(function (box) { return box.value; });
@@ -171,7 +171,7 @@
   function setWindow(range, animate) {
     var target = clamp(range), from = shown.slice();
     window.cancelAnimationFrame(motion);
-    if (!animate || still) { draw(target); return; }
+    if (!animate || reduceMotion) { draw(target); return; }
     var begun = null;
     function frame(now) {
       begun = begun === null ? now : begun;
