@@ -1,16 +1,20 @@
 """Share cards: a 1200×630 PNG per event and one for the home page, shown by social networks
 and chat apps when a page is shared (og:image, twitter:image).
 
-A card gives the title, the date, the category's colour and where the event sits on the
-whole timeline. It is a small Vega scene drawn with vl-convert (the renderer the build
-already uses); cards are kept by the hash of their scene, in memory and in the site's
-`.site-builder-cache/`, so a rebuild does not draw an unchanged card again.
+An event's card gives the title, the date, the category's colour and where the event sits
+on the whole timeline; the home page's card is the site's title over the still picture of
+the timeline (the chart readers without JavaScript see). A card is a small Vega scene drawn
+with vl-convert (the renderer the build already uses); cards are kept by the hash of their
+scene, in memory and in the site's `.site-builder-cache/`, so a rebuild does not draw an
+unchanged card again.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,6 +29,9 @@ INK, MUTED, RULE = "#1a1a1a", "#585858", "#d9d9d9"
 SERIF = "DejaVu Serif, Noto Serif, Times New Roman, serif"
 SANS = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 TITLE_SIZE, TITLE_LINE, TITLE_LINES = 58, 70, 3
+HOME_TITLE_SIZES, HOME_TITLE_LINES = (44, 40, 36), 2  # the largest size that fits the title whole
+HOME_CHART_WIDTH = WIDTH - 2 * MARGIN  # the still picture drawn for the card, at its chart width
+DOT_STEP = 4  # px: marks closer than this on a card's timeline are drawn once
 CACHE_DIR = ".site-builder-cache/share-cards"
 CARDS_DIR = "cards/"
 
@@ -52,44 +59,71 @@ def _x(day: date, span: tuple[date, date]) -> float:
     return MARGIN + (day - start).days / max(1, (end - start).days) * (WIDTH - 2 * MARGIN)
 
 
-def scene(site: Site, title: str, kicker: str, colour: str, highlight: Event | None) -> dict[str, Any]:
-    """The card as a Vega spec: text, a colour band and the whole timeline with this event marked."""
+def _text(x: float, y: float, value: Any, size: int, font: str, fill: str, weight: str = "normal", align: str = "left",
+          line: int = TITLE_LINE) -> dict[str, Any]:
+    return {"type": "text", "encode": {"enter": {
+        "x": {"value": x}, "y": {"value": y}, "text": {"value": value}, "fontSize": {"value": size}, "font": {"value": font},
+        "fontWeight": {"value": weight}, "fill": {"value": fill}, "baseline": {"value": "top"}, "align": {"value": align},
+        "lineHeight": {"value": line}}}}
+
+
+def _card(colour: str, marks: list[dict[str, Any]], data: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A white card with the colour band along its top."""
+    band = {"type": "rect", "encode": {"enter": {"x": {"value": 0}, "y": {"value": 0}, "width": {"value": WIDTH},
+                                                 "height": {"value": 16}, "fill": {"value": colour}}}}
+    return {"$schema": "https://vega.github.io/schema/vega/v5.json", "width": WIDTH, "height": HEIGHT, "padding": 0,
+            "background": "#ffffff", "data": data or [], "marks": [band, *marks]}
+
+
+def scene(site: Site, title: str, kicker: str, colour: str, highlight: Event) -> dict[str, Any]:
+    """An event's card as a Vega spec: text, a colour band and the whole timeline with this event marked."""
     events = site.events
-    span = (min(e.date.first_day for e in events), max(e.last_day for e in events)) if events else (date(2000, 1, 1), date(2001, 1, 1))
+    span = (min(e.date.first_day for e in events), max(e.last_day for e in events))
     axis_y = 540
-    dots = []
-    for event in events:
-        mine = highlight is None or event is highlight
+    drawn: dict[tuple[float, str, str, int], dict[str, Any]] = {}
+    for event in events:  # one dot per place and look: a card costs the same for 100 events or 10,000
+        mine = event is highlight
         category = site.config.category(event.category)
-        dots.append({"x": _x(event.date.first_day, span), "size": 700 if event is highlight else 130,
-                     "fill": "#ffffff" if event.is_target else (category.colour if mine else "#c4c4c4"),
-                     "stroke": category.colour if mine else "#c4c4c4", "order": 1 if event is highlight else 0})
-    dots.sort(key=lambda dot: dot["order"])  # the event itself on top
+        x = round(_x(event.date.first_day, span) / DOT_STEP) * DOT_STEP
+        fill = "#ffffff" if event.is_target else (category.colour if mine else "#c4c4c4")
+        stroke = category.colour if mine else "#c4c4c4"
+        drawn.setdefault((x, fill, stroke, int(mine)), {"x": x, "size": 700 if mine else 130, "fill": fill, "stroke": stroke, "order": int(mine)})
+    dots = sorted(drawn.values(), key=lambda dot: (dot["order"], dot["x"], dot["fill"], dot["stroke"]))  # the event itself on top
+    return _card(colour, [
+        _text(MARGIN, 64, kicker.upper(), 26, SANS, MUTED, "bold"),
+        _text(MARGIN, 118, wrap(title, TITLE_SIZE, WIDTH - 2 * MARGIN, TITLE_LINES), TITLE_SIZE, SERIF, INK, "bold"),
+        {"type": "rule", "encode": {"enter": {"x": {"value": MARGIN}, "x2": {"value": WIDTH - MARGIN}, "y": {"value": axis_y},
+                                              "stroke": {"value": RULE}, "strokeWidth": {"value": 3}}}},
+        {"type": "symbol", "from": {"data": "dots"}, "encode": {"enter": {
+            "x": {"field": "x"}, "y": {"value": axis_y}, "size": {"field": "size"}, "fill": {"field": "fill"},
+            "stroke": {"field": "stroke"}, "strokeWidth": {"value": 3}}}},
+        _text(MARGIN, 570, str(span[0].year), 22, SANS, MUTED),
+        _text(WIDTH - MARGIN, 570, str(span[1].year), 22, SANS, MUTED, align="right"),
+        _text(WIDTH / 2, 570, site.config.short_title, 22, SANS, INK, "bold", align="center"),
+    ], [{"name": "dots", "values": dots}])
 
-    def text(x: float, y: float, value: Any, size: int, font: str, fill: str, weight: str = "normal", align: str = "left") -> dict[str, Any]:
-        return {"type": "text", "encode": {"enter": {
-            "x": {"value": x}, "y": {"value": y}, "text": {"value": value}, "fontSize": {"value": size}, "font": {"value": font},
-            "fontWeight": {"value": weight}, "fill": {"value": fill}, "baseline": {"value": "top"}, "align": {"value": align},
-            "lineHeight": {"value": TITLE_LINE}}}}
 
-    return {
-        "$schema": "https://vega.github.io/schema/vega/v5.json", "width": WIDTH, "height": HEIGHT, "padding": 0, "background": "#ffffff",
-        "data": [{"name": "dots", "values": dots}],
-        "marks": [
-            {"type": "rect", "encode": {"enter": {"x": {"value": 0}, "y": {"value": 0}, "width": {"value": WIDTH}, "height": {"value": 16},
-                                                  "fill": {"value": colour}}}},
-            text(MARGIN, 64, kicker.upper(), 26, SANS, MUTED, "bold"),
-            text(MARGIN, 118, wrap(title, TITLE_SIZE, WIDTH - 2 * MARGIN, TITLE_LINES), TITLE_SIZE, SERIF, INK, "bold"),
-            {"type": "rule", "encode": {"enter": {"x": {"value": MARGIN}, "x2": {"value": WIDTH - MARGIN}, "y": {"value": axis_y},
-                                                  "stroke": {"value": RULE}, "strokeWidth": {"value": 3}}}},
-            {"type": "symbol", "from": {"data": "dots"}, "encode": {"enter": {
-                "x": {"field": "x"}, "y": {"value": axis_y}, "size": {"field": "size"}, "fill": {"field": "fill"},
-                "stroke": {"field": "stroke"}, "strokeWidth": {"value": 3}}}},
-            text(MARGIN, 570, str(span[0].year), 22, SANS, MUTED),
-            text(WIDTH - MARGIN, 570, str(span[1].year), 22, SANS, MUTED, align="right"),
-            text(WIDTH / 2, 570, site.config.short_title, 22, SANS, INK, "bold", align="center"),
-        ],
-    }
+def home_scene(title: str, kicker: str, colour: str, still_svg: str) -> dict[str, Any]:
+    """The home page's card: the site's title over the still picture of the timeline, scaled
+    to the room the title leaves (never stretched)."""
+    size, lines = next(((size, lines) for size in HOME_TITLE_SIZES
+                        if not (lines := wrap(title, size, WIDTH - 2 * MARGIN, HOME_TITLE_LINES))[-1].endswith("…")),
+                       (HOME_TITLE_SIZES[-1], wrap(title, HOME_TITLE_SIZES[-1], WIDTH - 2 * MARGIN, HOME_TITLE_LINES)))
+    line = round(size * 1.2)
+    top = 84 + len(lines) * line + 16
+    found = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', still_svg)
+    picture_w, picture_h = (float(found.group(1)), float(found.group(2))) if found else (WIDTH, HEIGHT)
+    scale = min((WIDTH - 2 * MARGIN + 20) / picture_w, (HEIGHT - 12 - top) / picture_h)
+    # The card is drawn without a browser: name fonts the drawing library has, with Vietnamese and French letters.
+    still_svg = re.sub(r'font-family="[^"]*"', f'font-family="{SANS}"', still_svg)
+    url = "data:image/svg+xml;base64," + base64.b64encode(still_svg.encode("utf-8")).decode("ascii")
+    return _card(colour, [
+        _text(MARGIN, 40, kicker.upper(), 22, SANS, MUTED, "bold"),
+        _text(MARGIN, 84, lines, size, SERIF, INK, "bold", line=line),
+        {"type": "image", "encode": {"enter": {"url": {"value": url}, "x": {"value": MARGIN - 10}, "y": {"value": top},
+                                               "width": {"value": round(picture_w * scale, 2)}, "height": {"value": round(picture_h * scale, 2)},
+                                               "aspect": {"value": False}}}},
+    ])
 
 
 @dataclass
@@ -124,5 +158,5 @@ def event_card(site: Site, event: Event, category: Category, kicker: str, cache:
     return cache.png(scene(site, event.title, kicker, category.colour, event))
 
 
-def home_card(site: Site, kicker: str, cache: CardCache) -> bytes:
-    return cache.png(scene(site, site.config.title, kicker, site.config.categories[0].colour, None))
+def home_card(site: Site, kicker: str, still_svg: str, cache: CardCache) -> bytes:
+    return cache.png(home_scene(site.config.title, kicker, site.config.categories[0].colour, still_svg))

@@ -28,7 +28,7 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 INK, MUTED, RULE = "#1a1a1a", "#585858", "#e2e2e2"
 LAYOUT = " : ".join(f"width >= {start} ? {i}" for i, (start, _) in reversed(list(enumerate(LAYOUTS))) if start) + " : 0"
 IS_TARGET = "datum.kind == 'target'"  # targets are drawn hollow (model.Event.is_target)
-KEPT_PICTURES = 8  # still pictures kept by the preview server (one per edition and chart)
+KEPT_PICTURES = 12  # still pictures kept by the preview server (each edition: wide, narrow and the share card's)
 
 
 def utc(day: date | str) -> alt.DateTime:

@@ -284,8 +284,9 @@ class Renderer:
         site, messages = self.site, self.messages
         if event is None:
             first, last = site.events[0], max(site.events, key=lambda e: e.last_day)
+            still = charts.static_svg(site, self.timeline, messages, self.caches.compiler, cards.HOME_CHART_WIDTH)
             return cards.home_card(site, f"{messages.gettext('Timeline')} · {messages.span(first.date, last.end_date or last.date)}",
-                                   self.caches.cards)
+                                   still, self.caches.cards)
         category = site.config.category(event.category)
         kicker = f"{category.label} · {messages.span(event.date, event.end_date)}"
         return cards.event_card(site, event, category, kicker, self.caches.cards)

@@ -40,12 +40,13 @@ def index(pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
     """
     from pagefind.index import IndexConfig, PagefindIndex
 
-    async def run(folder: str) -> dict[str, bytes]:
-        # Leaving the context also writes the bundle to disk: into the scratch folder, not the current one.
+    async def run(folder: str) -> None:
+        # Leaving the context writes the bundle to disk, into the scratch folder. The bundle is
+        # read back from there: asking for it over Pagefind's pipe hangs once a reply passes
+        # the pipe's 2 MiB line limit (a site of about 200 pages).
         config = IndexConfig(keep_index_url=False, root_selector="main", output_path=str(Path(folder) / "_written"))
         async with PagefindIndex(config) as found:
             await found.add_directory(str(Path(folder) / "pages"), glob="**/*.html")
-            return {file["path"]: bytes(file["content"]) for file in await found.get_files()}
 
     with tempfile.TemporaryDirectory(prefix="site-builder-search-") as scratch:
         for path, html in pages:
@@ -54,7 +55,9 @@ def index(pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
             target.write_bytes(html)
         # A thread of its own: the caller may be inside an event loop (the preview server's, a test's).
         with ThreadPoolExecutor(max_workers=1) as worker:
-            files = worker.submit(asyncio.run, run(scratch)).result()
+            worker.submit(asyncio.run, run(scratch)).result()
+        written = Path(scratch) / "_written"
+        files = {path.relative_to(written).as_posix(): path.read_bytes() for path in sorted(written.rglob("*")) if path.is_file()}
     return _in_order(files)
 
 

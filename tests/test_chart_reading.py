@@ -111,6 +111,34 @@ def test_the_still_picture_shows_every_event_its_annotations_and_the_targets_str
             assert f">{label}</text>" in svg
 
 
+def test_the_home_pages_share_image_is_the_still_picture(page, site_url: str) -> None:
+    """The picture a social network shows for the home page is the chart: its lanes' marks
+    in each category's colour under the title, on a 1200×630 card."""
+    page.goto(site_url)
+    image = page.locator("meta[property='og:image']").get_attribute("content")
+    assert image == "https://news.test/timeline/cards/home.png"
+    found = page.evaluate("""async () => {
+        const img = new Image(); img.src = 'cards/home.png'; await img.decode();
+        const canvas = document.createElement('canvas'); canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+        const context = canvas.getContext('2d'); context.drawImage(img, 0, 0);
+        const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data, counts = {};
+        const colours = {council: [0x1f, 0x5f, 0x9e], court: [0x6a, 0x3d, 0x9a], public: [0x9a, 0x4f, 0x00]};
+        for (let y = 200; y < canvas.height; y++) for (let x = 0; x < canvas.width; x++) {
+          const i = (y * canvas.width + x) * 4;
+          for (const [name, c] of Object.entries(colours))
+            if (Math.abs(pixels[i] - c[0]) + Math.abs(pixels[i + 1] - c[1]) + Math.abs(pixels[i + 2] - c[2]) < 12) {
+              counts[name] = counts[name] || {n: 0, y: 0}; counts[name].n += 1; counts[name].y += y;
+            }
+        }
+        return {width: canvas.width, height: canvas.height, counts};
+    }""")
+    assert (found["width"], found["height"]) == (1200, 630)
+    lanes = [found["counts"].get(name, {"n": 0, "y": 0}) for name in ("council", "court", "public")]
+    assert all(lane["n"] > 50 for lane in lanes), found  # each lane's marks, below the title
+    heights = [lane["y"] / lane["n"] for lane in lanes]
+    assert heights[0] + 20 < heights[1] < heights[2] - 20, heights  # in their lanes, top to bottom, as in the chart
+
+
 def test_targets_sit_in_their_own_strip_so_the_events_get_the_width(page, site_url: str) -> None:
     open_home(page, site_url)
     width, strip = page.evaluate("[timeline.main.width(), timeline.main.signal('strip')]")
