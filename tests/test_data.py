@@ -180,4 +180,4 @@ def test_a_rebuild_does_not_draw_unchanged_cards_again(tmp_path: Path, monkeypat
     event = site / "events/2024-06-05-court-dismisses-ferry-objection.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("title: Court dismisses", "title: A court dismisses"), encoding="utf-8")
     assert main(["build", "--site", str(site)]) == 0
-    assert len(drawn) == 1  # only that event's card
+    assert len(drawn) == 2  # that event's card and the home page's, which pictures the whole chart
