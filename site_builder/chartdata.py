@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels, text_width
+from .density import LaneBand, key_events, landmarks, lane_cells, overview_bars
 from .dodge import Extent, assign_rows
 from .messages import Messages
 from .model import Category, Event, Site
@@ -133,9 +134,8 @@ def _placements(anchors: tuple[Anchor, ...], window: tuple[date, date], strip: b
 
 def placements(site: Site, window: tuple[date, date], strip: bool) -> tuple[dict[str, Placement], ...]:
     """Label placement for each layout; recomputed only when a landmark or the window changes."""
-    landmarks = [event for event in site.events if event.is_landmark]
-    landmarks.sort(key=lambda event: event.label is None)  # stable: explicit labels first, then by date
-    return _placements(tuple(Anchor(e.slug, e.date.first_day, e.chart_label) for e in landmarks[:MAX_LABELS]), window, strip)
+    anchors = tuple(Anchor(e.slug, e.date.first_day, e.chart_label) for e in landmarks(site)[:MAX_LABELS])
+    return _placements(anchors, window, strip)
 
 
 def lane_rows(site: Site, window: tuple[date, date], strip: bool) -> tuple[list[tuple[int, int]], dict[str, int]]:
@@ -169,6 +169,15 @@ class TimelineData:
     strip_ticks: tuple[str, ...]  # ticks on the strip's axis: the first and the last year with a target there
     events_json: str = "[]"  # the same rows, already encoded for a <script> element
     overview_json: str = "[]"
+    # A large site (see density): counts of the events not drawn as marks, and their rows by year.
+    cells: list[dict[str, Any]] = field(default_factory=list)
+    overview_bars: list[dict[str, Any]] = field(default_factory=list)
+    detail: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def counted(self) -> bool:
+        """Whether some events are drawn as counts (a large site), not all as marks."""
+        return bool(self.detail)
 
 
 OVERVIEW_FIELDS = ("start", "category", "kind")
@@ -240,16 +249,28 @@ def timeline_data(site: Site, today: date, messages: Messages, rows: RowCache | 
     shape = geometry(max([p.row + 1 for layout in placed for p in layout.values()], default=0), per_lane)
     lane_of = {category.key: (index, category) for index, category in enumerate(config.categories)}
 
-    events, encoded, overview = [], [], []
+    keys = key_events(site)
+    events, encoded, overview, rest = [], [], [], []
+    detail: dict[int, list[str]] = {}
     for event in site.events:
         index, category = lane_of[event.category]
         lane = shape.lanes[index]
         y = lane.span_y(row_of[event.slug]) if event.is_span else lane.dot_y(row_of[event.slug])
         spots = tuple(layout.get(event.slug) for layout in placed)
         row, row_json, overview_json = rows.get(event, category, y, spots, messages)
-        events.append(row)
-        encoded.append(row_json)
-        overview.append(overview_json)
+        if keys is None or event.slug in keys:
+            events.append(row)
+            encoded.append(row_json)
+            overview.append(overview_json)
+        else:  # counted in the chart, drawn when the reader zooms in
+            rest.append(event)
+            detail.setdefault(event.date.first_day.year, []).append(row_json)
+    if keys is not None:
+        overview = []  # the overview draws counts only
+    bands = {category.key: LaneBand(category.label, lane.top + FIRST_ROW - 10, lane.bottom - 4)
+             for lane, category in zip(shape.lanes, config.categories, strict=True)}
+    cells = lane_cells(rest, bands, messages)
+    bars = overview_bars(rest, {c.key: c.label for c in config.categories}, [c.key for c in config.categories])
 
     era_rows = []
     for i, era in enumerate(config.eras):
@@ -270,7 +291,8 @@ def timeline_data(site: Site, today: date, messages: Messages, rows: RowCache | 
     years = sorted({e.date.year for e in site.events if e.is_target and e.date.first_day > window[1]})  # the strip's
     ticks = tuple(date(year, 1, 1).isoformat() for year in sorted({years[0], years[-1]})) if years else ()
     return TimelineData(events, era_rows, lanes, today_rows, shape, window, full, strip, targets_after(site.events, full[1]),
-                        ticks, "[" + ",".join(encoded) + "]", "[" + ",".join(overview) + "]")
+                        ticks, "[" + ",".join(encoded) + "]", "[" + ",".join(overview) + "]", cells, bars,
+                        {year: "[" + ",".join(found) + "]" for year, found in sorted(detail.items())})
 
 
 @dataclass(frozen=True)

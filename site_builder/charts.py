@@ -109,6 +109,12 @@ def main_view(site: Site, data: TimelineData, messages: Messages, width: int | s
     ]
 
     colour = alt.Fill("category:N", scale=_colours(site), legend=None)  # the lane names are the legend
+    counts = alt.Chart(alt.NamedData("cells"), name="event_counts").transform_filter("indexof(detail_years, datum.year) < 0").mark_rect(
+        aria=False).encode(x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour,
+                           opacity=alt.condition(SHOWN, alt.Opacity("shade:Q", scale=None), alt.value(0.05)),
+                           tooltip=[alt.Tooltip("title:N", title=messages.gettext("Events")), alt.Tooltip("when:N", title=messages.gettext("Date")),
+                                    alt.Tooltip("category:N", title=messages.gettext("Category"))],
+                           ).add_params(alt.param(name="detail_years", value=[]))  # years whose events are drawn one by one
     spans = alt.Chart(events, name="event_spans").transform_filter("datum.span").mark_rect(cornerRadius=3, cursor="pointer").encode(
         x=_x(window), x2="end:T", y=y("y_top"), y2="y_bottom:Q", fill=colour, **_event_encodings(messages))
     points = alt.Chart(events, name="event_marks").transform_filter("!datum.span").mark_point(
@@ -122,7 +128,7 @@ def main_view(site: Site, data: TimelineData, messages: Messages, width: int | s
         **_event_encodings(messages),
     ).add_params(alt.param(name="shown", value=[c.label for c in site.config.categories]))
 
-    layers = [eras, era_labels, lane_rules, today, today_label, leaders, lane_labels, spans, points, *label_layers]
+    layers = [eras, era_labels, lane_rules, counts, today, today_label, leaders, lane_labels, spans, points, *label_layers]
     return cast(alt.LayerChart, alt.layer(*layers).properties(
         width=width, height=height,
         description=messages.gettext("Timeline of the events by category; every event is also listed below the chart."),
@@ -146,7 +152,10 @@ def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerCha
         stroke=alt.Color("category:N", scale=_colours(site), legend=None),
         opacity=alt.condition(SHOWN, alt.value(0.95), alt.value(0.15)),
     ).add_params(brush, alt.param(name="shown", value=[c.label for c in site.config.categories]))
-    return cast(alt.LayerChart, alt.layer(eras, today, marks).properties(
+    bars = alt.Chart(alt.NamedData("overview_bars"), name="overview_counts").mark_rect(aria=False).encode(
+        x=_x(None, axis), x2="end:T", y=alt.Y("y_top:Q", scale=_pixels(44), axis=None), y2="y_bottom:Q",
+        fill=alt.Fill("category:N", scale=_colours(site), legend=None), opacity=alt.condition(SHOWN, alt.value(0.8), alt.value(0.12)))
+    return cast(alt.LayerChart, alt.layer(eras, today, bars, marks).properties(
         width="container", height=44,
         description=messages.gettext("Overview of the whole period; drag across it to choose the period shown in the timeline above."),
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None))
@@ -191,7 +200,10 @@ def datasets(data: TimelineData, slots: bool = False) -> dict[str, Any]:
     that `page_json` fills with rows encoded once per event (see chartdata.RowCache)."""
     return {
         "events": SLOTS["events"] if slots else data.events,
-        "overview_events": SLOTS["overview_events"] if slots else [{key: row[key] for key in OVERVIEW_FIELDS} for row in data.events],
+        "overview_events": SLOTS["overview_events"] if slots else [] if data.counted else [
+            {key: row[key] for key in OVERVIEW_FIELDS} for row in data.events],
+        "cells": data.cells,
+        "overview_bars": data.overview_bars,
         "eras": data.eras,
         "lanes": data.lanes,
         "today": data.today,

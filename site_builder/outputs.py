@@ -21,6 +21,7 @@ from typing import Any
 
 from .cards import CARDS_DIR
 from .data import DATA_DIR, DOWNLOADS
+from .density import detail_file, detail_years
 from .editions import editions
 from .errors import Problem, SiteInvalid
 from .feeds import FEED
@@ -59,6 +60,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("static", lambda site: [(STATIC_PREFIX + name, name) for name in sorted(site.theme.static)],
            lambda site, name: site.theme.fingerprints[name], lambda r, name: r.site.theme.static[name], per_edition=False),
     Output("home", _single("index.html"), lambda site, _: (site.events, site.figures), lambda r, _: r.home()),
+    Output("timeline-detail", lambda site: [(detail_file(year), year) for year in detail_years(site)], lambda site, _: site.events,
+           Renderer.timeline_detail),
     Output("timeline-still", lambda site: STILL_IMAGES.values(), lambda site, _: site.events, Renderer.still_image, lazy=True),
     Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True),

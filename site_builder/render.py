@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, se
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from . import cards, charts, data, feeds, structured
+from . import cards, charts, data, density, feeds, structured
 from .chartdata import RowCache, TimelineData, limits, periods, script_json, timeline_data
 from .dates import own_language_name
 from .editions import Edition, editions
@@ -206,7 +206,8 @@ class Renderer:
                 "chart_height": timeline.geometry.height, "window": [day.isoformat() for day in timeline.window],
                 "still_images": {name: file for name, (file, _) in STILL_IMAGES.items()}, "still_version": fingerprint(main_json.encode("utf-8")),
                 "periods": periods(self.site, timeline, self.messages), "limits": [day.isoformat() for day in limits(timeline)],
-                "embed_category": embed_category, "embedded": embedded}
+                "embed_category": embed_category, "embedded": embedded,
+                "detail_years": list(timeline.detail), "detail_dir": density.DETAIL_DIR, "detail_limit": density.DETAIL_LIMIT}
 
     def home(self) -> bytes:
         config = self.site.config
@@ -218,6 +219,10 @@ class Renderer:
         """The chart alone (for one category, if given), for other sites' iframes."""
         url = EMBED_DIR + (f"{category.key}/" if category else "")
         return self.page("embed.html", url, **self.chart_values(category, embedded=True))
+
+    def timeline_detail(self, year: int) -> bytes:
+        """A large site's events of one year as chart rows, fetched when the reader zooms in (see density)."""
+        return self.timeline.detail.get(year, "[]").encode("utf-8")
 
     def still_image(self, width: int) -> bytes:
         """The timeline for readers without JavaScript: the slowest thing a build draws."""

@@ -9,6 +9,8 @@
      order (the window follows), Enter opens the event.
    - The category filter is one state driven by the legend (the lane names), the checkboxes
      and the URL, shown in the chart and the list.
+   - A large site's chart shows counts per month until the reader zooms in; then it fetches
+     and draws the events themselves.
    Without this script the page shows the still picture and lists every event. Every word it
    shows comes translated from the page (#timeline-messages, the buttons, the chart specs). */
 (function () {
@@ -63,7 +65,9 @@
   }
 
   function parseSpec(el) {
-    return vega.parse(JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent));
+    var spec = JSON.parse(document.getElementById(el.getAttribute("data-spec")).textContent);
+    spec.data.forEach(function (entry) { if (el === mainEl && entry.name === "events") { keyRows = JSON.stringify(entry.values || []); } });
+    return vega.parse(spec);
   }
 
   /* Inside an embed, a click on an event opens its page in the top window, not in the frame. */
@@ -117,6 +121,7 @@
     if (!selected.length) { selected = keys.slice(); }
     boxes.forEach(function (box) { box.checked = selected.indexOf(box.value) >= 0; });
     [main, overview].forEach(function (view) { if (view) { view.signal("shown", shownLabels()).runAsync().then(marksReady); } });
+    if (main) { updateDetail(shown); }
     showList();
     writeUrl();
   }
@@ -159,12 +164,15 @@
     main.signal("ws", range[0]).signal("we", range[1]).runAsync().then(marksReady);
     if (overview) {
       var x = overview.scale("x");
-      overview.signal("brush_x", [Math.max(0, x(range[0])), Math.min(overview.width(), x(range[1]))]).runAsync();
+      echoing = true;  // the brush reports the window back, rounded to its pixels: not a reader's move
+      overview.signal("brush_x", [Math.max(0, x(range[0])), Math.min(overview.width(), x(range[1]))]).runAsync()
+        .then(function () { echoing = false; }, function () { echoing = false; });
     }
     controls.querySelectorAll("[data-start]").forEach(function (button) {
       button.setAttribute("aria-pressed", String(same(days(button.getAttribute("data-start") + "," + button.getAttribute("data-end")), range)));
     });
     controls.querySelector("[data-zoom=reset]").disabled = same(range, defaultWindow);
+    updateDetail(range);
   }
 
   var motion = 0;
@@ -274,9 +282,48 @@
     else { setWindow(days(button.getAttribute("data-start") + "," + button.getAttribute("data-end")), true); }
   });
 
+  var echoing = false;
   function followBrush(name, value) {
+    if (echoing) { return; }
     var range = value && value.start ? [+value.start[0], +value.start[1]] : defaultWindow;
     if (!same(range, shown)) { setWindow(range, false); }
+  }
+
+  /* ---- A large site (see the engine's density module): the page carries its key events and
+     counts per month; when the window holds few enough events to draw one by one, the rows
+     of its years are fetched (timeline/<year>.json) and drawn instead of those years' counts. */
+  var detailDir = mainEl.getAttribute("data-detail");
+  var detailYears = detailDir ? mainEl.getAttribute("data-detail-years").split(",").map(Number) : [];
+  var detailLimit = Number(mainEl.getAttribute("data-detail-limit") || 0);
+  var keyRows = "[]", yearRows = {}, drawnYears = "";
+  function loadYear(year) {
+    if (!yearRows[year]) {
+      yearRows[year] = window.fetch(new URL(detailDir + year + ".json", window.location.href).href)
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); });
+      yearRows[year].catch(function () { delete yearRows[year]; });
+    }
+    return yearRows[year];
+  }
+  function counted(range) {
+    var labels = shownLabels(), count = 0;
+    main.data("cells").forEach(function (cell) {
+      if (+new Date(cell.start) < range[1] && +new Date(cell.end) > range[0] && labels.indexOf(cell.category) >= 0) { count += cell.count; }
+    });
+    return count;
+  }
+  function updateDetail(range) {
+    if (!detailDir || !main) { return; }
+    var first = new Date(range[0]).getUTCFullYear(), last = new Date(range[1]).getUTCFullYear();
+    var years = counted(range) > detailLimit ? [] : detailYears.filter(function (year) { return year >= first && year <= last; });
+    var wanted = years.join(",");
+    if (wanted === drawnYears) { return; }
+    drawnYears = wanted;
+    Promise.all(years.map(loadYear)).then(function (texts) {
+      if (drawnYears !== wanted) { return; }  // the reader has moved on
+      var rows = JSON.parse(keyRows);  // fresh objects each time: Vega keeps what it is given
+      texts.forEach(function (text) { rows = rows.concat(JSON.parse(text)); });
+      main.change("events", vega.changeset().remove(function () { return true; }).insert(rows)).signal("detail_years", years).runAsync().then(marksReady);
+    }, function () { drawnYears = ""; });
   }
 
   /* ---- Keyboard: the events are one tab stop (a roving tabindex over the marks). */
