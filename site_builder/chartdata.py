@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels, text_width
-from .density import LaneBand, key_events, landmarks, lane_cells, overview_bars
+from .density import MAX_LABELS, LaneBand, key_events, landmarks, lane_cells, overview_bars
 from .dodge import Extent, assign_rows
 from .messages import Messages
 from .model import Category, Event, Site
@@ -124,7 +124,6 @@ def full_window(events: tuple[Event, ...], today: date, window: tuple[date, date
     return start - pad, end + pad
 
 
-MAX_LABELS = 24  # a chart carries a handful of annotations; the rest keep their tooltips
 
 
 @lru_cache(maxsize=64)

@@ -17,7 +17,6 @@ So the home page weighs the same for 1,000 events or 10,000, and the chart stays
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import date
 from .messages import Messages
 from .model import LIST_ON_HOME_LIMIT, Event, PartialDate, Site
 
+MAX_LABELS = 24  # a chart carries a handful of annotations; the rest keep their tooltips
 KEY_LIMIT = 100  # marks on a large site's home page before the reader zooms in
 DETAIL_LIMIT = LIST_ON_HOME_LIMIT  # events in the window: at most this many, they are drawn one by one
 DETAIL_DIR = "timeline/"
@@ -37,19 +37,36 @@ def detail_file(year: int) -> str:
     return f"{DETAIL_DIR}{year}.json"
 
 
+def spread(events: list[Event], count: int) -> list[Event]:
+    """`count` of these events (in date order) evenly spaced in that order, so that a chart's
+    few annotations or marks cover the whole period instead of its first years."""
+    if len(events) <= count:
+        return list(events)
+    step = (len(events) - 1) / max(1, count - 1)
+    return [events[round(index * step)] for index in range(count)]
+
+
 def landmarks(site: Site) -> list[Event]:
-    """The landmarks in the order their labels are placed: explicit labels first, then by date."""
-    return sorted((event for event in site.events if event.is_landmark), key=lambda event: event.label is None)
+    """The landmarks in the order their labels are placed: explicit labels first, then by date;
+    when there are more than MAX_LABELS landmarks, those without a label are picked spread
+    over the period before the others."""
+    labelled = [event for event in site.events if event.is_landmark and event.label is not None]
+    unlabelled = [event for event in site.events if event.is_landmark and event.label is None]
+    first = spread(unlabelled, max(0, MAX_LABELS - len(labelled)))
+    chosen = {event.slug for event in first}
+    return [*labelled, *first, *(event for event in unlabelled if event.slug not in chosen)]
 
 
 def key_events(site: Site) -> frozenset[str] | None:
     """The events a large site's chart draws as marks from the start (slugs): the landmarks
-    in the order their labels are placed, then the targets, at most KEY_LIMIT. None for a
-    site small enough to draw every event."""
+    that may be annotated, then other landmarks and targets spread over the period,
+    at most KEY_LIMIT in all. None for a site small enough to draw every event."""
     if site.list_on_home:
         return None
-    chosen = [*landmarks(site), *(event for event in site.events if event.is_target and not event.is_landmark)]
-    return frozenset(event.slug for event in chosen[:KEY_LIMIT])
+    annotated = landmarks(site)[:MAX_LABELS]
+    taken = {event.slug for event in annotated}
+    others = [event for event in site.events if (event.is_landmark or event.is_target) and event.slug not in taken]
+    return frozenset(event.slug for event in [*annotated, *spread(others, KEY_LIMIT - len(annotated))])
 
 
 def detail_years(site: Site) -> list[int]:
@@ -69,8 +86,8 @@ def _month_range(year: int, month: int) -> tuple[str, str]:
 
 
 def _shade(count: int, most: int) -> float:
-    """Opacity by the square root of the count, so that a month with one event still shows."""
-    return round(LIGHTEST + (DARKEST - LIGHTEST) * math.sqrt(count / max(1, most)), 3)
+    """Opacity in proportion to the count, from LIGHTEST for one event (which still shows)."""
+    return round(LIGHTEST + (DARKEST - LIGHTEST) * (count - 1) / max(1, most - 1), 3)
 
 
 @dataclass(frozen=True)

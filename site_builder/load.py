@@ -23,7 +23,7 @@ FIGURES_DIR = "figures"
 CONTENT_DIR = "content"
 EVENT_SUFFIXES = (".yaml", ".yml")
 NOT_EVENTS = {"schema.json", "README.md"}
-RESERVED_PAGE_SLUGS = {"events", "categories", "years", "figures", "static", "index", "404"}
+RESERVED_PAGE_SLUGS = {"events", "categories", "years", "figures", "static", "index", "404", "timeline", "data", "embed", "cards", "pagefind"}
 
 
 @dataclass(frozen=True)

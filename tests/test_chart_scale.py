@@ -62,6 +62,18 @@ def test_a_large_sites_home_page_carries_key_events_and_counts_and_a_file_per_ye
     assert "Shaded cells count the events of each month" in home
 
 
+def test_a_large_sites_key_events_cover_the_whole_period(tiny_site: TinySite, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(density, "KEY_LIMIT", 30)
+    for year in range(1981, 2021):  # forty landmarks, one a year: more than the marks allowed
+        tiny_site.event(f"{year}-06-01-landmark", GOOD_EVENT.replace("date: 2024-12-22", f"date: {year}-06-01")
+                        .replace("Politburo issues Resolution 57", f"Landmark of {year}"))
+    tiny_site.root.joinpath("events/2024-12-22-resolution-57.yaml").unlink()
+    assert run_cli("build", "--site", str(tiny_site.root)).code == 0
+    years = sorted(int(str(row["start"])[:4]) for row in chart_data((tiny_site.root / "output/index.html").read_text())["events"])
+    assert len(years) == 30 and years[0] == 1981 and years[-1] == 2020
+    assert max(later - earlier for earlier, later in zip(years, years[1:], strict=False)) <= 3  # no stretch left without a mark
+
+
 def test_a_small_site_draws_every_event_and_has_no_counts(tiny_site: TinySite, run_cli) -> None:  # type: ignore[no-untyped-def]
     site = large_site(tiny_site)
     for path in sorted((site / "events").glob("202[34]-*.yaml"))[5:]:
@@ -104,3 +116,11 @@ def test_zooming_in_fetches_and_draws_the_events_and_zooming_out_counts_them_aga
         page.wait_for_function(f"document.querySelectorAll('{marks}').length === 13")
         assert fetched == ["timeline/2023.json"]  # fetched once
         context.close()
+
+
+@pytest.mark.parametrize("slug", ["timeline", "embed", "data", "cards", "pagefind"])
+def test_a_content_page_cannot_take_a_folder_the_generator_writes(tiny_site: TinySite, run_cli, slug: str) -> None:  # type: ignore[no-untyped-def]
+    tiny_site.write(f"content/{slug}.md", "---\ntitle: A page\n---\nText.\n")
+    result = run_cli("build", "--site", ".")
+    assert result.code == 1
+    assert f"content/{slug}.md:1:1: slug: '{slug}' is a name the generator uses; rename the page" in result.err
