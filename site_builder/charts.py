@@ -128,7 +128,8 @@ def main_view(site: Site, data: TimelineData, messages: Messages, width: int | s
         **_event_encodings(messages),
     ).add_params(alt.param(name="shown", value=[c.label for c in site.config.categories]))
 
-    layers = [eras, era_labels, lane_rules, counts, today, today_label, leaders, lane_labels, spans, points, *label_layers]
+    counted = [counts] if data.counted else []  # a small site draws every event: no counts layer to run
+    layers = [eras, era_labels, lane_rules, *counted, today, today_label, leaders, lane_labels, spans, points, *label_layers]
     return cast(alt.LayerChart, alt.layer(*layers).properties(
         width=width, height=height,
         description=messages.gettext("Timeline of the events by category; every event is also listed below the chart."),
@@ -155,7 +156,7 @@ def overview(site: Site, data: TimelineData, messages: Messages) -> alt.LayerCha
     bars = alt.Chart(alt.NamedData("overview_bars"), name="overview_counts").mark_rect(aria=False).encode(
         x=_x(None, axis), x2="end:T", y=alt.Y("y_top:Q", scale=_pixels(44), axis=None), y2="y_bottom:Q",
         fill=alt.Fill("category:N", scale=_colours(site), legend=None), opacity=alt.condition(SHOWN, alt.value(0.8), alt.value(0.12)))
-    return cast(alt.LayerChart, alt.layer(eras, today, bars, marks).properties(
+    return cast(alt.LayerChart, alt.layer(eras, today, *([bars] if data.counted else []), marks).properties(
         width="container", height=44,
         description=messages.gettext("Overview of the whole period; drag across it to choose the period shown in the timeline above."),
     ).configure(font=FONT, background="transparent", padding={"left": 4, "right": 4, "top": 4, "bottom": 4}).configure_view(stroke=None))
@@ -250,7 +251,7 @@ def localize(spec: dict[str, Any], messages: Messages) -> dict[str, Any]:
 def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler) -> tuple[dict[str, Any], dict[str, Any]]:
     """The compiled Vega of the main view and of the overview strip (rows as slots, see page_json)."""
     values = datasets(data, slots=True)
-    key = (site.config, messages.language, data.geometry, data.window, data.full, data.strip)
+    key = (site.config, messages.language, data.geometry, data.window, data.full, data.strip, data.counted)
     heading = messages.gettext("Targets")
     main = compiler.vega(("main",) + key, lambda: main_view(site, data, messages), values)
     strip = compiler.vega(("overview",) + key, lambda: overview(site, data, messages), values)
@@ -260,7 +261,7 @@ def timeline_specs(site: Site, data: TimelineData, messages: Messages, compiler:
 def still_spec(site: Site, data: TimelineData, messages: Messages, compiler: ChartCompiler, width: int) -> dict[str, Any]:
     """The main view in its default window at a fixed width, without links: the picture
     readers without JavaScript see."""
-    key = ("still", width, site.config, messages.language, data.geometry, data.window, data.full, data.strip)
+    key = ("still", width, site.config, messages.language, data.geometry, data.window, data.full, data.strip, data.counted)
     spec = compiler.vega(key, lambda: main_view(site, data, messages, width=width), datasets(data))
     spec = localize(finish_main(spec, data, messages.gettext("Targets")), messages)
     spec["background"] = "#ffffff"
