@@ -4,115 +4,29 @@ Why not plain `yaml.safe_load` plus checks: once PyYAML has built Python objects
 line number is gone, and YAML 1.1 has already turned `no` into False and `2025-02-19` into
 a date. Converting from *nodes* keeps the position of every value and lets each field say
 exactly which types it accepts. The same field objects produce the JSON Schema that editors
-use, so the format is described once (see `model.event_record`).
+use, so the format is described once (see `formats.event_record`).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import Problems
 from .model import PartialDate, Translation
+from .nodes import FLOAT, INT, INVALID, NULL, STR, TIMESTAMP, Kind, Reader, describe, did_you_mean
+from .textcheck import code_point, control_character, invisible_only, is_visible, placeholder_host, shown
 
-INVALID: Any = object()  # a value that failed conversion; its problem is already recorded
-
-STR = "tag:yaml.org,2002:str"
-INT = "tag:yaml.org,2002:int"
-TIMESTAMP = "tag:yaml.org,2002:timestamp"
-NULL = "tag:yaml.org,2002:null"
-FLOAT = "tag:yaml.org,2002:float"
-
-_TAG_NAMES = {
-    STR: "text",
-    INT: "a whole number",
-    FLOAT: "a number",
-    "tag:yaml.org,2002:bool": "yes/no (a boolean)",
-    NULL: "nothing (null)",
-    TIMESTAMP: "a date",
-}
-
-
-def describe(node: yaml.Node) -> str:
-    """How a contributor would name what they wrote, for 'expected X, found Y' messages."""
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping (key: value pairs)"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return _TAG_NAMES.get(node.tag, "a value")
-
-
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-PLACEHOLDER_CASED = re.compile(r"\b(TODO|TBD|FIXME)\b|\b[Ll]orem ipsum\b")  # 'todo' in prose is left alone
-PLACEHOLDER_HOSTS = re.compile(r"(^|\.)example\.(org|com|net)$|\.example$", re.IGNORECASE)
-
-
-def placeholder_in(text: str) -> re.Match[str] | None:
-    """Text an editor leaves to fill in later: TODO, TBD, FIXME, lorem ipsum."""
-    return PLACEHOLDER_CASED.search(text)
-
-
-def placeholder_host(url: str) -> bool:
-    """Addresses reserved for examples (example.org, example.com ...): never a real source."""
-    return bool(PLACEHOLDER_HOSTS.search(urlsplit(url).hostname or ""))
-
-
-@dataclass
-class Reader:
-    """Conversion state for one file: where problems go and where each value sat."""
-
-    path: str
-    problems: Problems
-    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
-    line_offset: int = 0
-    text: str = ""  # the file's text, to place warnings inside long values
-    partial: dict[str, Any] = field(default_factory=dict)  # top-level values that converted, even in an invalid file
-
-    def position(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
-
-    def error(self, node: yaml.Node, where: str, message: str) -> Any:
-        line, column = self.position(node)
-        self.problems.add(self.path, line, column, where, message)
-        return INVALID
-
-    def warn_placeholder(self, node: yaml.Node, where: str, value: str) -> None:
-        """A warning at the placeholder itself, inside a long value if need be."""
-        found = placeholder_in(value)
-        if found is None:
-            return
-        line, column = self.position(node)
-        source = self.text[node.start_mark.index:node.end_mark.index] if self.text else ""
-        inside = source.find(found.group(0))
-        if inside > 0:
-            before = source[:inside]
-            line += before.count("\n")
-            column = inside - before.rfind("\n") if "\n" in before else column + inside
-        self.problems.add(self.path, line, column, where, f"placeholder text '{found.group(0)}' left in the file; replace it before publishing", "warning")
-
-    def remember(self, where: str, node: yaml.Node) -> None:
-        self.marks[where] = self.position(node)
-
-
-class Kind:
-    """One type of value: how to convert it from a node and how to describe it in JSON Schema."""
-
-    def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
-        raise NotImplementedError
-
-    def json_schema(self) -> dict[str, Any]:
-        raise NotImplementedError
+# Re-exported: the formats and the commands import the whole kit from here.
+__all__ = [
+    "INVALID", "LANGUAGE_CODE", "Choice", "DateKind", "Field", "Kind", "ListOf", "Number", "Pattern", "Reader",
+    "Record", "Text", "Translated", "WebURL", "WholeNumber", "describe", "did_you_mean", "optional",
+]
 
 
 def _whole_number(text: str) -> int | None:
@@ -148,6 +62,12 @@ class Text(Kind):
         value = value.strip()
         if not value:
             return reader.error(node, where, "must not be empty")
+        hidden = invisible_only(value)
+        if hidden:  # a zero-width space pasted from a web page looks empty in every editor, and on the page
+            return reader.error(node, where, f"must not be empty: it has only invisible characters ({', '.join(hidden)})")
+        control = control_character(value)
+        if control is not None:  # only a double-quoted escape ("\a", "\0") can put one here
+            return reader.error(node, where, f"contains the control character {code_point(control)}; remove it")
         if self.one_line and "\n" in value:
             return reader.error(node, where, "must be a single line")
         if self.paragraph and re.search(r"\n\s*\n", value):
@@ -176,7 +96,7 @@ class Pattern(Kind):
     def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
         value = _scalar_text(node, where, reader, self.wanted)
         if value is not INVALID and not re.fullmatch(self.regex, value):
-            return reader.error(node, where, f"'{value}' is not {self.wanted}")
+            return reader.error(node, where, f"'{shown(value)}' is not {self.wanted}")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -185,6 +105,13 @@ class Pattern(Kind):
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DATE_FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# The years a date may fall in. Below 1000 a year no longer fits the four digits the form
+# asks for; past 2999 no plausible event or target lies, and the chart's time axes, which
+# pad the period they show by a few per cent on either side, stay far inside the calendar
+# Python can count (year 9999: a date there made the build fail with an OverflowError).
+EARLIEST_YEAR = 1000
+LATEST_YEAR = 2999
 
 
 class DateKind(Kind):
@@ -196,9 +123,18 @@ class DateKind(Kind):
         text = node.value.strip()
         match = DATE_FORM.fullmatch(text)
         if not match:
-            return reader.error(node, where, f"'{text}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+            return reader.error(node, where, f"'{shown(text)}' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
         year = int(match.group(1))
         month, day = (int(part) if part else None for part in match.groups()[1:])
+        if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            return reader.error(node, where, f"{text} is out of range: dates must fall in the years {EARLIEST_YEAR} to {LATEST_YEAR}")
+        # 00 is not "unknown": left alone it became January or the 1st, a date no source gave.
+        if month == 0:
+            return reader.error(node, where, f"{text} is not a valid date: there is no month 00; "
+                                f"if the source gives no month, write the year alone ({year:04d})")
+        if day == 0:
+            return reader.error(node, where, f"{text} is not a valid date: there is no day 00; "
+                                f"if the source gives no day, write the year and month ({year:04d}-{month:02d})")
         try:
             date(year, month or 1, day or 1)
         except ValueError:
@@ -224,8 +160,9 @@ class WebURL(Kind):
             return value
         value = value.strip()
         parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value):
-            return reader.error(node, where, f"'{value}' is not an http(s) URL")
+        hidden = not all(is_visible(character) for character in value)  # a zero-width space or a control character
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value) or hidden:
+            return reader.error(node, where, f"'{shown(value)}' is not an http(s) URL")
         if placeholder_host(value):
             line, column = reader.position(node)
             reader.problems.add(reader.path, line, column, where, f"'{value}' is a placeholder address (reserved for examples); use the real one", "warning")
@@ -255,7 +192,7 @@ class Choice(Kind):
                 return value
         if value not in self.options:
             hint = "" if numeric else did_you_mean(str(value), [str(option) for option in self.options])
-            return reader.error(node, where, f"'{value}' is not a known {self.what}{hint}; choose one of: {listed}")
+            return reader.error(node, where, f"'{shown(str(value))}' is not a known {self.what}{hint}; choose one of: {listed}")
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -358,7 +295,7 @@ class Record(Kind):
         failed = False
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            child_where = f"{where}.{key}" if where else str(key)
+            child_where = f"{where}.{shown(str(key))}" if where else shown(str(key))  # a key is quoted back as well
             if key is None or key_node.tag != STR:
                 reader.error(key_node, where or "(top level)", f"field names must be text, found {describe(key_node)}")
                 failed = True
@@ -377,7 +314,7 @@ class Record(Kind):
                 values[key] = known[key].kind.convert(value_node, child_where, reader)
                 failed = failed or values[key] is INVALID
         for spec in self.fields:
-            if spec.name not in values and spec.name not in seen:
+            if spec.name not in values:  # absent, or given empty (`location:`): the same thing
                 if spec.required:
                     child_where = f"{where}.{spec.name}" if where else spec.name
                     reader.error(node, child_where, "required field is missing")
@@ -428,10 +365,10 @@ class Translated(Kind):
         failed = False
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) and key_node.tag == STR else None
-            child = f"{where}.{key}"
+            child = f"{where}.{shown(str(key))}"
             if key is None or (key not in self.languages if self.languages is not None else not LANGUAGE_CODE.fullmatch(key)):
                 others = ", ".join(self.languages or ()) or "none: site.yaml lists one language"
-                reader.error(key_node, child, f"'{key}' is not one of this site's other languages ({others})")
+                reader.error(key_node, child, f"'{shown(str(key))}' is not one of this site's other languages ({others})")
                 failed = True
                 continue
             if any(code == key for code, _ in pairs):

@@ -19,11 +19,12 @@ from slugify import slugify
 
 from . import formats
 from .errors import Problem, Problems, SiteInvalid
-from .fields import INVALID, Reader, Record, did_you_mean, placeholder_in
+from .fields import INVALID, Reader, Record, did_you_mean
 from .figures import Figure
 from .figures import sort_key as figure_order
 from .load import SiteSources, SourceFile
 from .model import Category, Correction, Era, Event, Legislation, Licence, Page, Site, SiteConfig, Source, Translation
+from .textcheck import describe_character, not_allowed_in_yaml, placeholder_in, shown
 from .theme import TemplateFile, Theme
 from .yamlhints import plain_yaml_message
 
@@ -54,8 +55,14 @@ def parse_yaml(path: str, text: str, problems: Problems, line_offset: int = 0, w
         message = plain_yaml_message(error, text, mark.line if mark else 0)
         problems.add(path, line, column, "", f"YAML syntax error: {message}")
         return None
-    except yaml.YAMLError as error:  # e.g. a control character the reader refuses
-        problems.add(path, 1 + line_offset, 1, "", f"YAML syntax error: {error}")
+    except yaml.YAMLError as error:  # a character the reader refuses: PyYAML gives no line for it
+        found = not_allowed_in_yaml(text)
+        if found is None:
+            problems.add(path, 1 + line_offset, 1, "", f"YAML syntax error: {error}")
+            return None
+        line, column, character = found
+        problems.add(path, line + line_offset, column, "",
+                     f"{describe_character(character)} is not allowed in a YAML file; delete it (most editors do not show it)")
         return None
     if node is None:
         problems.add(path, 1 + line_offset, 1, "", f"file is empty{what}")
@@ -72,7 +79,7 @@ def check_slug(path: str, slug: str, problems: Problems) -> bool:
     if re.fullmatch(formats.SLUG, slug):
         return True
     suggestion = slugify(slug) or "my-event"
-    problems.add(path, 1, 1, "slug", f"file name '{slug}' is not a valid slug; use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
+    problems.add(path, 1, 1, "slug", f"file name '{shown(slug)}' is not a valid slug; use lowercase letters, digits and hyphens, e.g. '{suggestion}'")
     return False
 
 
@@ -234,7 +241,7 @@ def read_page(path: str, slug: str, data: bytes, problems: Problems) -> Page | N
 
 
 def check_links(stubs: Iterable[LinkStub], problems: Problems) -> None:
-    """Cross-file rules: one event per slug, and every `related` slug names another event.
+    """Cross-file rules: one event per slug, and every `related` slug names another event, once.
 
     They run on every event file whose `related` list could be read, valid or not, so a
     contributor sees these problems in the same run as the file's others. A link to a
@@ -247,9 +254,16 @@ def check_links(stubs: Iterable[LinkStub], problems: Problems) -> None:
         else:
             by_slug[stub.slug] = stub
     for stub in by_slug.values():
+        first_at: dict[str, int] = {}
         for index, slug in enumerate(stub.related):
             where = f"related[{index}]"
             line, column = stub.marks.get(where, (1, 1))
+            if slug in first_at:  # a page would list the same event twice
+                first = first_at[slug]
+                first_line = stub.marks.get(f"related[{first}]", (1, 1))[0]
+                problems.add(stub.path, line, column, where, f"'{slug}' is listed twice (first given as related[{first}] on line {first_line})")
+                continue
+            first_at[slug] = index
             if slug == stub.slug:
                 problems.add(stub.path, line, column, where, "an event cannot be related to itself")
             elif slug not in by_slug:
@@ -305,7 +319,7 @@ def read_pages(sources: list[SourceFile], config: SiteConfig, problems: Problems
         slug, _, language = source.slug.rpartition(".") if "." in source.slug else (source.slug, "", "")
         if language and language not in config.editions[1:]:
             listed = ", ".join(config.editions[1:]) or "none: site.yaml lists one"
-            problems.add(source.shown, 1, 1, "", f"'{language}' in the file name is not one of this site's other languages ({listed})")
+            problems.add(source.shown, 1, 1, "", f"'{shown(language)}' in the file name is not one of this site's other languages ({listed})")
             continue
         if not check_slug(source.shown, slug, problems):
             continue

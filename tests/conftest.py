@@ -46,6 +46,20 @@ sources:
     url: https://news.test/article
 """
 
+# A key figure with one sourced value, for tests of figures/.
+FIGURE = """\
+title: Digital economy's share of GDP
+label: Digital economy
+unit: percent-of-gdp
+values:
+  - value: 18.3
+    as_of: 2024
+    sources:
+      - title: A report
+        publisher: A publisher
+        url: https://news.test/report
+"""
+
 
 @dataclass
 class Result:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_validation import check_errors
 
-from conftest import GOOD_EVENT, TinySite
+from conftest import FIGURE, GOOD_EVENT, TinySite
 
 CROSSINGS_ALT = "Daily crossings of the harbour by bicycle. December 2024: about 1,200; target for 2030: at least 5,000."
 
@@ -63,19 +63,6 @@ def test_a_home_page_list_gives_each_event_one_line(fixture_output: Path) -> Non
     assert "The bridge opened with a public walk across the harbour, and was open to walkers and cyclists from the same afternoon." in ledes
     assert '<p class="updated">Last updated: <time datetime="2024-12-10">10 December 2024</time></p>' in home
 
-
-FIGURE = """\
-title: Digital economy's share of GDP
-label: Digital economy
-unit: percent-of-gdp
-values:
-  - value: 18.3
-    as_of: 2024
-    sources:
-      - title: A report
-        publisher: A publisher
-        url: https://news.test/report
-"""
 
 
 def test_figure_errors_name_file_line_and_field(tiny_site: TinySite, run_cli) -> None:
