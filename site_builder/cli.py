@@ -19,6 +19,7 @@ from .editions import coverage
 from .errors import SiteInvalid, UsageError, count
 from .invocation import command, program
 from .load import display_path
+from .output_folder import DEFAULT_OUTPUT
 from .reporting import Reporter, changed_since
 
 
@@ -114,9 +115,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return 0
     root = _site_folder(args.site)
     if args.command == "build":
-        output = Path(args.output) if args.output else root / "output"
+        output = Path(args.output) if args.output else root / DEFAULT_OUTPUT
         overrides = pipeline.Overrides(base_url=args.base_url, repository_url=args.repository_url)
-        report = pipeline.build(root, output, overrides, strict=args.strict)
+        report = pipeline.build(root, output, overrides, strict=args.strict, on_wait=reporter.note)
         reporter.done(report.summary(), report.warnings)
         return 0
     if args.command == "check":

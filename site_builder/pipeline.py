@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,13 +23,14 @@ from .chartdata import build_date
 from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
-from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceTree, display_path
+from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceTree, display_path, site_folders
 from .messages import Messages
 from .model import Site, SiteConfig
+from .output_folder import check_output_folder
 from .outputs import Rendering
 from .render import RenderCaches, Renderer
 from .validate import ParseCache, read_config, validate_site, with_slash
-from .write import check_output_folder, write_site
+from .write import tidy_if_idle, write_site
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,19 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
     return outputs.render(site, renderers, previous)
 
 
-def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False) -> BuildReport:
+def input_folders(root: Path) -> list[Path]:
+    """Every folder a build reads (or keeps for itself): none of them may hold the output."""
+    return [folder.path for folder in site_folders(root)] + [root / Path(CARDS_CACHE).parts[0], root / ".git"]
+
+
+def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False,
+          on_wait: Callable[[str], None] | None = None) -> BuildReport:
+    """Check the output folder before reading anything, tidy up after a killed build, then
+    load, validate and render in memory; only then publish (`on_wait` hears if another
+    build of the same output is publishing and this one waits its turn)."""
     report = BuildReport()
-    check_output_folder(output, root)
+    check_output_folder(output, root, input_folders(root))
+    tidy_if_idle(output)
     with report.phase("load"):
         tree = SourceTree.read(root)
     with report.phase("validate"):
@@ -116,7 +127,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     with report.phase("render"):
         report.files = render(report.site, build_date()).materialize()
     with report.phase("write"):
-        write_site(report.files, output)
+        write_site(report.files, output, on_wait)
     return report
 
 

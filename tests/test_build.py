@@ -65,7 +65,7 @@ def test_pages_categories_and_404_exist(fixture_output: Path) -> None:
     assert len([name for name in files if name.startswith("cards/")]) == 10  # a share card per event and the home page's
     assert "pagefind/pagefind-ui.js" in files and "pagefind/pagefind-entry.json" in files
     assert [name for name in files if not name.startswith(("events/", "static/", "cards/", "pagefind/"))] == [
-        "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
+        ".site-builder-output", "404.html", "about/index.html", "categories/council/feed.xml", "categories/council/index.html", "categories/court/feed.xml",
         "categories/court/index.html", "categories/public/feed.xml", "categories/public/index.html", "data/datapackage.json",
         "data/events.csv", "data/events.ics", "data/events.json", "data/figures.csv", "data/index.html", "data/sources.csv",
         "embed/council/index.html", "embed/court/index.html", "embed/index.html", "embed/public/index.html", "feed.xml",
@@ -216,9 +216,11 @@ def test_contributor_html_and_script_never_run(tiny_site: TinySite, run_cli) -> 
 
 def test_output_folder_that_holds_sources_is_refused(tiny_site: TinySite, run_cli) -> None:
     result = run_cli("build", "--site", ".", "--output", ".")
-    assert result.code == 2
-    assert "contains the site itself" in result.err
+    assert (result.code, result.err) == (2, "site-builder build: error: output folder . is the site folder itself; "
+                                            "choose a folder of its own for the built site, such as output\n")
     assert (tiny_site.root / "site.yaml").is_file()
+    assert sorted(p.name for p in tiny_site.root.iterdir()) == ["content", "events", "site.yaml"]  # nothing written
+    # tests/test_output_safety.py has every other refusal
 
 
 def test_usage_errors_exit_2(run_cli) -> None:
