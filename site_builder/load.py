@@ -5,17 +5,25 @@ site's own templates/ and static/.
 Reading is separate from validation so that the build can time the two, and so that the
 preview server can hand validation only what changed. Files that cannot be read, or that
 sit in events/ without being YAML, are problems here rather than silently skipped.
+
+Nothing is read through a symlink that leads out of the site folder (a pull request adding
+`static/x -> /etc/passwd` would otherwise publish the runner's files): such a link, a loop,
+a dangling link and a FIFO or other special file are each a problem naming the link, and
+the target is never opened or quoted. Links that stay inside the site are followed.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Problem, Problems
-from .theme import STATIC_DIR, TEMPLATES_DIR, THEME_STATIC, THEME_TEMPLATES
+from .invocation import command
+from .theme import STATIC_DIR, TEMPLATES_DIR, THEME_ROOT, THEME_STATIC, THEME_TEMPLATES
 
 CONFIG_FILE = "site.yaml"
 EVENTS_DIR = "events"
@@ -56,11 +64,109 @@ class SiteSources:
 
 
 def display_path(path: Path) -> str:
-    """Paths as a contributor types them: relative to the current folder when inside it."""
+    """Paths as a contributor types them: relative to the current folder when inside it.
+
+    Only the folders above the file are resolved, never the file itself: a link is named as
+    the link, so an error never shows (or leaks) where a link out of the site points."""
+    cwd = Path.cwd()
+    absolute = Path(os.path.normpath(path.absolute()))
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+        if candidate.is_relative_to(cwd):
+            return candidate.relative_to(cwd).as_posix() or "."
+    return path.as_posix()
+
+
+def _whole_file(path: Path, message: str) -> Problem:
+    return Problem(display_path(path), 1, 1, "", message)
+
+
+def _link_out(path: Path, base: Path, boundary: Path) -> Problem:
+    """Name the link that leads out of `boundary`: the first symlink on the way from `base`
+    down to `path` whose target lies outside (the path itself when none is found)."""
+    link = path
+    if path.is_relative_to(base):
+        step = base
+        for part in path.relative_to(base).parts:
+            step = step / part
+            if step.is_symlink() and not step.resolve().is_relative_to(boundary):
+                link = step
+                break
+    kind = "folder" if link.is_dir() else "file"
+    return _whole_file(link, f"symlink to a {kind} outside the site is not followed")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+Inspected = Path | Problem | None  # the real path to read, why it may not be read, or gone
+
+
+def inspect(path: Path, base: Path, boundary: Path) -> Inspected:
+    """Where `path` really is, if reading it stays inside `boundary` (the resolved site or
+    theme folder): links out of it, loops and dangling links are problems, so that nothing
+    outside the site is ever read, published or quoted. `base` is the lexical folder the
+    path was found under (the site folder), from which the offending link is named."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        if path.is_symlink():
+            return _whole_file(path, "broken symlink: its target does not exist; fix or remove the link")
+        parent = next((p for p in path.parents if p.is_symlink() and not p.exists()), None)
+        if parent is not None and parent.is_relative_to(base):
+            return _whole_file(parent, "broken symlink: its target does not exist; fix or remove the link")
+        return None
+    except (RuntimeError, OSError) as error:  # RuntimeError: Python 3.11's report of a loop
+        if isinstance(error, RuntimeError) or error.errno == errno.ELOOP:
+            return _whole_file(path, "symlink loop: the link leads back to itself; fix or remove it")
+        return _whole_file(path, f"cannot read file: {error.strerror or error}")
+    if not real.is_relative_to(boundary):
+        return _link_out(path, base, boundary)
+    return real
+
+
+def _read_regular(path: Path, real: Path) -> Entry | None:
+    """Open without following a last-moment link and without blocking (a FIFO would hang the
+    build); only a regular file is read, and a special file is never even opened."""
+    try:
+        mode = os.stat(real, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return _whole_file(path, f"cannot read file: {error.strerror or error}")
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return _whole_file(path, f"not a regular file: {_kind(mode)} is never read; remove it")
+    try:
+        descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # swapped for a link since it was inspected
+            return _whole_file(path, "symlink changed while reading; build again")
+        return _whole_file(path, f"cannot read file: {error.strerror or error}")
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            return _whole_file(path, "cannot read file: Is a directory")
+        if not stat.S_ISREG(mode):
+            return _whole_file(path, f"not a regular file: {_kind(mode)} is never read; remove it")
+        try:
+            return SourceFile(path, display_path(path), handle.read())
+        except OSError as error:
+            return _whole_file(path, f"cannot read file: {error.strerror or error}")
+
+
+def read_inside(path: Path, root: Path) -> SourceFile | Problem | None:
+    """One file of the site read by the same rules as the build (inside the site, a regular
+    file, never blocking): for the commands and the error page that read a file on their own."""
+    found = inspect(path, root, root.resolve())
+    return _read_regular(path, found) if isinstance(found, Path) else found
 
 
 def is_editor_litter(name: str) -> bool:
@@ -68,62 +174,51 @@ def is_editor_litter(name: str) -> bool:
     return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp"))
 
 
-def _walk(folder: Path) -> list[Path]:
-    found: list[Path] = []
-    for directory, subdirs, names in os.walk(folder):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        found.extend(Path(directory) / name for name in names if not is_editor_litter(name))
-    return sorted(found)
-
-
 Entry = SourceFile | Problem  # a readable source file, or why a file cannot be one
+Wanted = bool | Problem  # whether a folder reads a file of this name, or why the name is wrong
 
 
-def _read(path: Path) -> Entry | None:
-    """None when the file has gone (deleted, or renamed away mid-save): it is simply not there."""
-    shown = display_path(path)
-    try:
-        return SourceFile(path, shown, path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except OSError as error:  # unreadable, or a folder where a file was
-        return Problem(shown, 1, 1, "", f"cannot read file: {error.strerror or error}")
-
-
-def _yaml_entry(what: str, plural: str) -> Callable[[Path], Entry | None]:
+def _yaml_file(what: str, plural: str) -> Callable[[Path], Wanted]:
     """Files of a folder of YAML records (events/, figures/): anything else there is a mistake."""
-    def entry(path: Path) -> Entry | None:
-        if is_editor_litter(path.name) or path.name in NOT_EVENTS or path.is_dir():
-            return None
+    def wanted(path: Path) -> Wanted:
+        if is_editor_litter(path.name) or path.name in NOT_EVENTS:
+            return False
         if path.suffix not in EVENT_SUFFIXES:
-            if not path.exists():
-                return None
             return Problem(display_path(path), 1, 1, "", f"not {what} file: {plural} files are YAML and end in .yaml (found '{path.name}')")
-        return _read(path)
-    return entry
+        return True
+    return wanted
 
 
-def _page_entry(path: Path) -> Entry | None:
-    if is_editor_litter(path.name) or path.suffix != ".md" or path.is_dir():
-        return None
+def _page_file(path: Path) -> Wanted:
+    if is_editor_litter(path.name) or path.suffix != ".md":
+        return False
     if path.stem in RESERVED_PAGE_SLUGS:
-        return Problem(display_path(path), 1, 1, "slug", f"'{path.stem}' is a name the generator uses; rename the page") if path.exists() else None
-    return _read(path)
+        return Problem(display_path(path), 1, 1, "slug", f"'{path.stem}' is a name the generator uses; rename the page")
+    return True
 
 
-def _any_entry(path: Path) -> Entry | None:
-    if is_editor_litter(path.name) or path.is_dir():
-        return None
-    return _read(path)
+def _any_file(path: Path) -> Wanted:
+    return not is_editor_litter(path.name)
+
+
+def _read(path: Path, base: Path, boundary: Path) -> Entry | None:
+    """A file where a file is expected: None when it has gone (deleted, or renamed away mid-save)."""
+    real = inspect(path, base, boundary)
+    if real is None or isinstance(real, Problem):
+        return real
+    return _read_regular(path, real)
 
 
 @dataclass(frozen=True)
 class Folder:
-    """A folder of source files and which of its files count, e.g. YAML files in events/."""
+    """A folder of source files and which of its files count, e.g. YAML files in events/.
+    Nothing is read through a link that leaves `boundary` (the resolved site or theme folder)."""
 
     name: str
     path: Path
-    entry: Callable[[Path], Entry | None]
+    wanted: Callable[[Path], Wanted]
+    base: Path  # the site (or theme) folder as given, from which links are named
+    boundary: Path
     recursive: bool = True
 
     def holds(self, path: Path) -> bool:
@@ -131,22 +226,61 @@ class Folder:
             return path == self.path or self.path in path.parents
         return path == self.path or path.parent == self.path
 
-    def walk(self) -> list[Path]:
-        if not self.path.is_dir():
-            return []
-        return _walk(self.path) if self.recursive else sorted(p for p in self.path.iterdir() if not is_editor_litter(p.name))
+    def entry(self, path: Path) -> Entry | None:
+        """The file at `path`, why it cannot be read, or None (not one of ours, a folder, gone)."""
+        wanted = self.wanted(path)
+        if wanted is False:
+            return None
+        real = inspect(path, self.base, self.boundary)
+        if real is None or isinstance(real, Problem):
+            return real
+        if real.is_dir():
+            return None
+        return wanted if isinstance(wanted, Problem) else _read_regular(path, real)
 
+    def scan(self, start: Path) -> dict[Path, Entry]:
+        """Every entry at or under `start` (the folder itself, or a folder created in it)."""
+        found: dict[Path, Entry] = {}
+        real = inspect(start, self.base, self.boundary)
+        if isinstance(real, Problem):
+            found[start] = real
+        elif real is not None and real.is_dir():
+            self._scan(start, [real], found)
+        return found
+
+    def _scan(self, directory: Path, chain: list[Path], found: dict[Path, Entry]) -> None:
+        """`chain`: the real folders walked down to `directory`, to stop a link that leads back up."""
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError as error:
+            found[directory] = _whole_file(directory, f"cannot read folder: {error.strerror or error}")
+            return
+        for name in names:
+            path = directory / name
+            if is_editor_litter(name):
+                continue
+            if self.recursive and path.is_dir():
+                real = inspect(path, self.base, self.boundary)
+                if isinstance(real, Problem):
+                    found[path] = real
+                elif real is not None and any(walked.is_relative_to(real) for walked in chain):
+                    found[path] = _whole_file(path, "symlink loop: the link leads back to a folder that holds it; fix or remove it")
+                elif real is not None:
+                    self._scan(path, [*chain, real], found)
+            elif (entry := self.entry(path)) is not None:
+                found[path] = entry
 
 def site_folders(root: Path) -> tuple[Folder, ...]:
     """Every folder a build reads. Theme folders come before the site's own, which override them."""
+    site = root.resolve()
     return (
-        Folder("events", root / EVENTS_DIR, _yaml_entry("an event", "event")),
-        Folder("figures", root / FIGURES_DIR, _yaml_entry("a figure", "figure"), recursive=False),
-        Folder("pages", root / CONTENT_DIR, _page_entry, recursive=False),
-        Folder("theme-templates", THEME_TEMPLATES, _any_entry),
-        Folder("theme-static", THEME_STATIC, _any_entry),
-        Folder("templates", root / TEMPLATES_DIR, _any_entry),
-        Folder("static", root / STATIC_DIR, _any_entry),
+        Folder("events", root / EVENTS_DIR, _yaml_file("an event", "event"), root, site),
+        Folder("figures", root / FIGURES_DIR, _yaml_file("a figure", "figure"), root, site, recursive=False),
+        Folder("pages", root / CONTENT_DIR, _page_file, root, site, recursive=False),
+        Folder("theme-templates", THEME_TEMPLATES, _any_file, THEME_ROOT, THEME_ROOT),
+        Folder("theme-static", THEME_STATIC, _any_file, THEME_ROOT, THEME_ROOT),
+        Folder("templates", root / TEMPLATES_DIR, _any_file, root, site),
+        Folder("static", root / STATIC_DIR, _any_file, root, site),
     )
 
 
@@ -162,38 +296,30 @@ class SourceTree:
     @classmethod
     def read(cls, root: Path) -> SourceTree:
         folders = site_folders(root)
-        tree = cls(root, _read(root / CONFIG_FILE), folders, {folder.name: {} for folder in folders})
+        tree = cls(root, _read(root / CONFIG_FILE, root, root.resolve()), folders, {folder.name: {} for folder in folders})
         for folder in folders:
-            for path in folder.walk():
-                tree._put(folder, path, folder.entry(path))
+            tree.files[folder.name] = folder.scan(folder.path)
         return tree
-
-    def _put(self, folder: Folder, path: Path, entry: Entry | None) -> None:
-        entries = self.files[folder.name]
-        if entry is None:
-            entries.pop(path, None)
-        else:
-            entries[path] = entry
 
     def refresh(self, changed: set[Path]) -> None:
         """Re-read what changed, as reported by the watcher (files or whole folders)."""
         for path in changed:
             if path == self.root / CONFIG_FILE:
-                self.config = _read(path)
+                self.config = _read(path, self.root, self.root.resolve())
             for folder in self.folders:
                 if folder.holds(path):
                     self._refresh(folder, path)
 
     def _refresh(self, folder: Folder, path: Path) -> None:
+        """Forget what was at or under `path`, then read what is there now: a file, a folder
+        created or moved in (with what it holds), or nothing when it has gone."""
         entries = self.files[folder.name]
-        if path in entries or path.is_file():
-            self._put(folder, path, folder.entry(path))
-        elif path.is_dir():  # a folder created or moved in: read what it holds
-            for found in (_walk(path) if folder.recursive else folder.walk() if path == folder.path else []):
-                self._put(folder, found, folder.entry(found))
-        else:  # gone: a file, or a folder deleted or moved away with its files
-            for key in [key for key in entries if key == path or path in key.parents]:
-                del entries[key]
+        for key in [key for key in entries if key == path or path in key.parents]:
+            del entries[key]
+        if path == folder.path or (folder.recursive and path.is_dir()):
+            entries.update(folder.scan(path))
+        elif (entry := folder.entry(path)) is not None:
+            entries[path] = entry
 
     def sources(self) -> SiteSources:
         problems = Problems()
@@ -217,4 +343,15 @@ class SourceTree:
                 else:  # theme first, then the site's own files under the same names
                     by_name = result.templates if folder.name.endswith("templates") else result.static
                     by_name[path.relative_to(folder.path).as_posix()] = entry
+        if not self.files["events"]:
+            problems.items.append(self._no_events())
         return result
+
+    def _no_events(self) -> Problem:
+        """A timeline needs an event (the chart's span is drawn from them): say how to add one."""
+        folder = self.root / EVENTS_DIR
+        where = () if self.root.resolve() == Path.cwd().resolve() else ("--site", display_path(self.root))
+        first = command("new", '"TITLE"', "--date", "YYYY-MM-DD", *where)
+        if not os.path.lexists(folder):
+            return _whole_file(folder, f"folder not found: a site keeps its events there; add a first event with: {first}")
+        return _whole_file(folder, f"no event files: a timeline needs at least one; add one with: {first}")

@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 
 from .errors import Problem, summary_line
+from .load import SourceFile, read_inside
 
 CONTEXT_LINES = 2
 
@@ -34,10 +35,10 @@ def excerpt(root: Path, problem: Problem) -> str:
     """The problem's line with a little context, the column marked; empty if unreadable."""
     path = Path(problem.path)
     path = path if path.is_absolute() else Path.cwd() / path
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    found = read_inside(path, root)  # never a file outside the site, never a pipe that would hang
+    if not isinstance(found, SourceFile):
         return ""
+    lines = found.data.decode("utf-8", errors="replace").splitlines()
     if not lines:
         return ""
     first = max(1, problem.line - CONTEXT_LINES)

@@ -23,7 +23,7 @@ from .chartdata import build_date
 from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
-from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceTree, display_path, site_folders
+from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
 from .messages import Messages
 from .model import Site, SiteConfig
 from .output_folder import check_output_folder
@@ -141,9 +141,12 @@ def load_config(root: Path) -> SiteConfig:
     """Only site.yaml: for commands such as `new` that must work while an event is unfinished."""
     path = root / CONFIG_FILE
     problems = Problems()
-    if not path.is_file():
+    found = read_inside(path, root)  # by the build's rules: no link out of the site, no pipe
+    if isinstance(found, Problem):
+        problems.items.append(found)
+    elif found is None:
         problems.add(display_path(path), 1, 1, "", "site configuration file not found")
-    config = read_config(display_path(path), path.read_bytes(), problems) if not problems else None
+    config = read_config(display_path(path), found.data, problems) if isinstance(found, SourceFile) else None
     if config is None:
         raise SiteInvalid(problems.items)
     return config
