@@ -19,6 +19,15 @@ def locale_for(language: str) -> Locale:
     return Locale.parse(language, sep="-")
 
 
+def has_locale(language: str) -> bool:
+    """Whether Babel has the dates, numbers and names an edition in this language needs."""
+    try:
+        locale_for(language)
+    except (ValueError, LookupError, UnknownLocaleError):
+        return False
+    return True
+
+
 @lru_cache(maxsize=65536)
 def date_label(value: PartialDate, language: str) -> str:
     locale = locale_for(language)

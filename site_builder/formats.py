@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .dates import language_name
+from .dates import has_locale, language_name
 from .editions import EVENT_TEXT, SITE_TEXT
-from .fields import LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Number, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
+from .fields import INVALID, LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Number, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
 from .figures import DIRECTIONS, FIGURE_TEXT, QUALIFIERS, UNITS, VALUE_KINDS
 from .model import LABEL_LENGTH
 
@@ -24,6 +24,18 @@ COLOUR = r"#[0-9a-fA-F]{6}"
 IMPORTANCE = (1, 2, 3)
 EVENT_KINDS = ("event", "target")
 SCHEMA_FILE = "schema.json"
+
+
+class EditionLanguage(Pattern):
+    """A site's language: a code Babel has data for, since every date, number and month name
+    of that edition comes from it (an unknown one ended in an internal error)."""
+
+    def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
+        value = super().convert(node, where, reader)
+        if value is not INVALID and not has_locale(value):
+            return reader.error(node, where, f"'{value}' is not a language the generator has dates and numbers for; "
+                                "use a code such as en, en-GB, vi or fr")
+        return value
 
 # Outlets whose pages are in Vietnamese unless the address says otherwise (an /en/ edition).
 # Only hosts checked by hand are listed, so the warning is never a guess.
@@ -237,8 +249,8 @@ SITE = Record(
         Field("title", Text(max_length=160), required=True),
         Field("short_title", Text(max_length=60), description="Masthead name; defaults to the title"),
         Field("standfirst", Text(one_line=False, paragraph=True), required=True),
-        Field("language", Pattern(LANGUAGE, "a language code such as en or en-GB"), description="The site's language (one edition)"),
-        Field("languages", ListOf(Pattern(LANGUAGE, "a language code such as en-GB, vi or fr"), min_items=1),
+        Field("language", EditionLanguage(LANGUAGE, "a language code such as en or en-GB"), description="The site's language (one edition)"),
+        Field("languages", ListOf(EditionLanguage(LANGUAGE, "a language code such as en-GB, vi or fr"), min_items=1),
               description="One edition per language, the first the default (at the root; the others under /<language>/)"),
         Field("base_url", WebURL(), description="Public address of the site (canonical links, sitemap); the deployment may supply it"),
         Field("repository_url", WebURL(), description="Where contributors edit the site; gives 'Edit this page' links; the deployment may supply it"),

@@ -3,6 +3,13 @@
 Markdown allows raw HTML, so the rendered result is untrusted until nh3 has removed
 scripts, event handlers, styles and non-http(s) links. Everything else a contributor
 writes (titles, summaries, names) is plain text and escaped by Jinja2's autoescape.
+
+A body shares its page with the theme's own anchors (`main`, `source-1`, `year-2025` ...),
+so a contributor must not be able to name an element: raw HTML is removed before Markdown
+sees it (CONTRIBUTING.md promises so), the attribute-list syntax (`{: #main }`) is not
+enabled, and nh3 keeps an id only when it carries one of the prefixes Markdown itself
+gives: `section-` for headings, `fn-` and `fnref-` for footnotes and their back links.
+No theme id starts with these. Classes are never kept.
 """
 
 from __future__ import annotations
@@ -21,12 +28,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"},  # footnotes and the references to them
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+OWN_ID = re.compile(r"(section|fn|fnref)-[\w.-]+")  # the only ids a body may carry
+EXTENSIONS = ["abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_lists", "smarty", "toc"]
 
 
 class MarkdownRenderer:
@@ -38,11 +48,7 @@ class MarkdownRenderer:
     """
 
     def __init__(self) -> None:
-        self._converter = markdown.Markdown(
-            extensions=["extra", "sane_lists", "smarty", "toc"],
-            extension_configs={"toc": {"slugify": _heading_id}},
-            output_format="html",
-        )
+        self._converter = make_converter()
         self._done: dict[str, Markup] = {}
 
     def __call__(self, text: str) -> Markup:
@@ -51,8 +57,22 @@ class MarkdownRenderer:
         return self._done[text]
 
 
+def make_converter() -> markdown.Markdown:
+    """Python-Markdown's 'extra' without attr_list and md_in_html (both let a contributor
+    set ids and classes), raw HTML switched off, footnote ids as `fn-1` and `fnref-1`."""
+    converter = markdown.Markdown(
+        extensions=EXTENSIONS,
+        extension_configs={"toc": {"slugify": _heading_id}, "footnotes": {"SEPARATOR": "-"}},
+        output_format="html",
+    )
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter
+
+
 def render_markdown(text: str, converter: markdown.Markdown) -> Markup:
     """Markdown to sanitised HTML. The page title owns the <h1>, so '#' and '##' both give <h2>."""
+    text = remove_raw_html(text)
     if not text.strip():
         return Markup("")
     html = converter.reset().convert(text)
@@ -62,11 +82,87 @@ def render_markdown(text: str, converter: markdown.Markdown) -> Markup:
             html,
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=_own_ids_only,
             url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer",
             strip_comments=True,
         )
     )
+
+
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^"'=<>`\s]+|'[^']*'|"[^"]*"))?"""
+RAW_HTML = re.compile(  # CommonMark's definition of raw HTML: tags, comments, declarations
+    rf"<[A-Za-z][A-Za-z0-9-]*(?:{_ATTRIBUTE})*\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>"
+    r"|<!--.*?-->|<\?.*?\?>|<![A-Za-z][^>]*>|<!\[CDATA\[.*?\]\]>",
+    re.DOTALL,
+)
+FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+
+
+def remove_raw_html(text: str) -> str:
+    """The text without HTML tags and comments, outside code spans and fenced code.
+
+    Python-Markdown would otherwise pass raw HTML through, and with raw HTML only switched
+    off it would show `<h2 id="main">` to readers as text; removing it is what the
+    contributors' guide promises. What lies between the tags stays, as text. In code a
+    `<tag>` is what the writer means to show, so code is left alone; `a < b` and the
+    autolink `<https://...>` are not HTML and stay too.
+    """
+    if "<" not in text:
+        return text
+    pieces, last = [], 0
+    for begin, finish in _code_ranges(text):
+        pieces += [RAW_HTML.sub("", text[last:begin]), text[begin:finish]]
+        last = finish
+    pieces.append(RAW_HTML.sub("", text[last:]))
+    return "".join(pieces)
+
+
+def _code_ranges(text: str) -> list[tuple[int, int]]:
+    """Fenced blocks and `code spans`, found in one pass (a regular expression that looks
+    ahead for each backtick's partner takes quadratic time on a body full of backticks)."""
+    ranges: list[tuple[int, int]] = []
+    position, fence = 0, ""
+    for line in text.splitlines(keepends=True):
+        opening = FENCE.match(line)
+        if fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            ranges[-1] = (ranges[-1][0], position + len(line))
+            fence = ""
+        elif not fence and opening:
+            fence = opening.group(1)
+            ranges.append((position, len(text)))
+        elif not fence:
+            ranges += [(position + a, position + b) for a, b in _code_spans(line)]
+        position += len(line)
+    return ranges
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """A run of backticks opens a span that the next run of the same length closes."""
+    runs = [(match.start(), match.end()) for match in re.finditer("`+", line)]
+    partner: list[int | None] = [None] * len(runs)
+    seen: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        size = runs[index][1] - runs[index][0]
+        partner[index] = seen.get(size)
+        seen[size] = index
+    spans, index = [], 0
+    while index < len(runs):
+        closing = partner[index]
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[closing][1]))
+        index = closing + 1
+    return spans
+
+
+def _own_ids_only(tag: str, attribute: str, value: str) -> str | None:
+    """An id Markdown made (prefixed) is kept; any other id is dropped. Links to the page's
+    own anchors (`#sources-title`) stay: a link cannot take an anchor over, an id can."""
+    if attribute == "id":
+        return value if OWN_ID.fullmatch(value) else None
+    return value
 
 
 def _heading_id(value: str, separator: str) -> str:

@@ -33,7 +33,7 @@ from .markup import MarkdownRenderer
 from .messages import Messages, same_language
 from .model import Category, Event, Page, Site, Year, by_year
 from .search import SearchCache
-from .theme import EXTRA_CSS, STATIC_PREFIX, Theme, ThemeLoader, fingerprint
+from .theme import EXTRA_CSS, STATIC_PREFIX, THEME_ROOT, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGES = {"wide": ("timeline.svg", 960), "narrow": ("timeline-narrow.svg", 340)}  # name: (file, chart width)
 EMBED_DIR = "embed/"
@@ -177,6 +177,11 @@ class Renderer:
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
+        except (ArithmeticError, RecursionError, LookupError, TypeError, ValueError) as error:
+            problem = site_template_problem(error)  # `{{ 1 // 0 }}` or a template including itself
+            if problem is None:
+                raise  # raised in the theme's own templates or in Python: a bug in the generator
+            raise SiteInvalid([problem]) from error
         return html.encode("utf-8")
 
     def list_item(self, event: Event, here: str, url: Callable[[str], str]) -> Markup:
@@ -317,6 +322,24 @@ class Renderer:
 
     def not_found(self) -> bytes:
         return self.page("404.html", "404.html", absolute=True)
+
+
+def site_template_problem(error: Exception) -> Problem | None:
+    """A Python error raised by an expression in one of the site's own templates/, reported
+    at that template's line; None when no site template is on the way (a generator bug)."""
+    frame, found = error.__traceback__, None
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")) and not Path(name).is_relative_to(THEME_ROOT):
+            found = (name, frame.tb_lineno)
+        frame = frame.tb_next
+    if found is None:
+        return None
+    if isinstance(error, RecursionError):
+        message = "a template includes or extends itself, directly or through others"
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return Problem(display_path(Path(found[0])), found[1], 1, "", f"template error: {message}")
 
 
 def template_problem(error: TemplateError, template: str) -> Problem:
