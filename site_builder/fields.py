@@ -25,7 +25,7 @@ from .textcheck import code_point, control_character, invisible_only, is_visible
 # Re-exported: the formats and the commands import the whole kit from here.
 __all__ = [
     "INVALID", "LANGUAGE_CODE", "Choice", "DateKind", "Field", "Kind", "ListOf", "Number", "Pattern", "Reader",
-    "Record", "Text", "Translated", "WebURL", "WholeNumber", "describe", "did_you_mean", "optional",
+    "Record", "Text", "Translated", "WebURL", "WholeNumber", "describe", "did_you_mean", "optional", "size_problem",
 ]
 
 
@@ -47,13 +47,25 @@ def _scalar_text(node: yaml.Node, where: str, reader: Reader, wanted: str) -> An
     return node.value
 
 
+def size_problem(value: str, max_length: int | None, max_lines: int | None = None) -> str | None:
+    """Why a text is too long to accept, or None: its length in characters, then in lines."""
+    if max_length and len(value) > max_length:
+        return f"is {len(value)} characters long; the limit is {max_length}"
+    lines = value.count("\n") + 1
+    if max_lines and lines > max_lines:
+        return f"is {lines} lines long; the limit is {max_lines}"
+    return None
+
+
 @dataclass(frozen=True)
 class Text(Kind):
-    """A non-empty string; `one_line` for titles, `paragraph` for summaries."""
+    """A non-empty string; `one_line` for titles, `paragraph` for summaries; `max_lines` for
+    Markdown bodies, whose rendering slows down with the number of lines (see formats.BODY_LINES)."""
 
     one_line: bool = True
     paragraph: bool = False
     max_length: int | None = None
+    max_lines: int | None = None
 
     def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
         value = _scalar_text(node, where, reader, "text")
@@ -72,8 +84,9 @@ class Text(Kind):
             return reader.error(node, where, "must be a single line")
         if self.paragraph and re.search(r"\n\s*\n", value):
             return reader.error(node, where, "must be one paragraph (no blank lines); put more in 'body'")
-        if self.max_length and len(value) > self.max_length:
-            return reader.error(node, where, f"is {len(value)} characters long; the limit is {self.max_length}")
+        too_long = size_problem(value, self.max_length, self.max_lines)
+        if too_long:
+            return reader.error(node, where, too_long)
         reader.warn_placeholder(node, where, value)
         return value
 
@@ -142,10 +155,13 @@ class DateKind(Kind):
         return PartialDate(year, month, day)
 
     def json_schema(self) -> dict[str, Any]:
+        # The same rules as `convert`, as far as a pattern can say them: a year 1000-2999 (EARLIEST_YEAR
+        # to LATEST_YEAR: change both together), a month 01-12, a day 01-31 (whether the day exists in its
+        # month is the build's to say).
         return {
             "anyOf": [
-                {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": r"^[12]\d{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"},
+                {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR},
             ],
             "description": "YYYY, YYYY-MM or YYYY-MM-DD; write only the precision the source gives",
         }

@@ -14,7 +14,9 @@ import yaml
 
 from .dates import has_locale, language_name
 from .editions import EVENT_TEXT, SITE_TEXT
+from .errors import Problems
 from .fields import INVALID, LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Number, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
+from .fields import size_problem as body_size_problem
 from .figures import DIRECTIONS, FIGURE_TEXT, QUALIFIERS, UNITS, VALUE_KINDS
 from .model import LABEL_LENGTH
 
@@ -24,6 +26,16 @@ COLOUR = r"#[0-9a-fA-F]{6}"
 IMPORTANCE = (1, 2, 3)
 EVENT_KINDS = ("event", "target")
 SCHEMA_FILE = "schema.json"
+
+# The size of a Markdown body (an event's `body`, a page under content/). Python-Markdown's
+# inline pass slows down with the square of a block's inline marks, and its block pass with
+# the square of a body's blocks: a 100,000-line body took minutes. At these limits the
+# slowest shapes measured (1,000 short paragraphs, a 1,000-row table, a long list, a line
+# of 3,300 `*a*` or abbreviations) render in under 0.3 s; the longest body written so far
+# is under 4,500 characters. CONTRIBUTING.md states both numbers. (A run of a thousand
+# unmatched `[` still takes half a second: the link pattern rescans from each; not a size matter.)
+BODY_LENGTH = 10_000  # characters
+BODY_LINES = 1_000
 
 
 class EditionLanguage(Pattern):
@@ -142,7 +154,8 @@ def _event_fields(category_keys: tuple[str, ...]) -> tuple[Field, ...]:
         Field("kind", Choice(EVENT_KINDS, "kind"), default="event", description="'target' for a future goal, drawn hollow"),
         Field("importance", Choice(IMPORTANCE, "importance"), default=2, description="1 = landmark (labelled on the chart), 2 = normal, 3 = minor"),
         Field("summary", Text(one_line=False, paragraph=True, max_length=1200), required=True, description="One plain-text paragraph"),
-        Field("body", Text(one_line=False), default="", description="Longer account in Markdown"),
+        Field("body", Text(one_line=False, max_length=BODY_LENGTH, max_lines=BODY_LINES), default="",
+              description=f"Longer account in Markdown, at most {BODY_LENGTH:,} characters and {BODY_LINES:,} lines"),
         Field("actors", ListOf(Text(max_length=200)), default=(), description="People and organisations involved"),
         Field("location", Text(max_length=200), description="Where it happened"),
         Field("documents", ListOf(Text(max_length=200)), default=(), description="Legal instruments, e.g. Resolution No. 57-NQ/TW"),
@@ -273,6 +286,14 @@ PAGE = Record(
         Field("order", WholeNumber(1, 999), default=100),
     ),
 )
+
+
+def page_body_fits(path: str, body: str, line: int, problems: Problems) -> bool:
+    """Whether a page's Markdown body (starting on `line`) is within the limits events have."""
+    too_long = body_size_problem(body.strip(), BODY_LENGTH, BODY_LINES)
+    if too_long:
+        problems.add(path, line, 1, "body", too_long)
+    return too_long is None
 
 
 def figure_json_schema(other_languages: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -234,7 +234,7 @@ def read_page(path: str, slug: str, data: bytes, problems: Problems) -> Page | N
         found = placeholder_in(line)
         if found:
             problems.add(path, number, found.start() + 1, "", f"placeholder text '{found.group(0)}' left in the file; replace it before publishing", "warning")
-    if values is INVALID:
+    if not formats.page_body_fits(path, text[match.end():], body_start + 1, problems) or values is INVALID:
         return None
     return Page(slug=slug, path=path, title=values["title"], description=_one_paragraph(values["description"]),
                 body_markdown=text[match.end():], order=values["order"], nav_title=values["nav_title"] or values["title"])
