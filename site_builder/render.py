@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -62,8 +62,22 @@ def relative_url(target: str, page_url: str) -> str:
     return rel + (f"?{query}" if query else "")
 
 
+class ThemeEnvironment(Environment):
+    """Jinja's environment with one repair: its lexer raises some syntax errors (an unclosed
+    `{#` comment) without the template's name, and such an error in an included template
+    would then be reported at the page that includes it."""
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
+        try:
+            return super()._parse(source, name, filename)
+        except TemplateSyntaxError as error:
+            if error.filename is None:
+                error.name, error.filename = name, filename
+            raise
+
+
 def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRenderer) -> Environment:
-    env = Environment(
+    env = ThemeEnvironment(
         loader=ThemeLoader(theme),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
@@ -177,8 +191,8 @@ class Renderer:
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
-        except (ArithmeticError, RecursionError, LookupError, TypeError, ValueError) as error:
-            problem = site_template_problem(error)  # `{{ 1 // 0 }}` or a template including itself
+        except Exception as error:  # `{{ 1 // 0 }}`, `{{ site|dictsort }}`, a template including itself
+            problem = site_template_problem(error)
             if problem is None:
                 raise  # raised in the theme's own templates or in Python: a bug in the generator
             raise SiteInvalid([problem]) from error
@@ -324,35 +338,44 @@ class Renderer:
         return self.page("404.html", "404.html", absolute=True)
 
 
+def template_frames(error: BaseException) -> list[tuple[str, int]]:
+    """The template lines an error passed through, outermost first."""
+    frames, frame = [], error.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            frames.append((name, frame.tb_lineno))
+        frame = frame.tb_next
+    return frames
+
+
+def site_frames(error: BaseException) -> list[tuple[str, int]]:
+    """The lines of the site's own templates/ an error passed through: a site template that
+    hands a theme partial a wrong value is at fault, not the partial."""
+    return [(name, line) for name, line in template_frames(error) if not Path(name).is_relative_to(THEME_ROOT)]
+
+
 def site_template_problem(error: Exception) -> Problem | None:
     """A Python error raised by an expression in one of the site's own templates/, reported
     at that template's line; None when no site template is on the way (a generator bug)."""
-    frame, found = error.__traceback__, None
-    while frame is not None:
-        name = frame.tb_frame.f_code.co_filename
-        if name.endswith((".html", ".xml", ".txt")) and not Path(name).is_relative_to(THEME_ROOT):
-            found = (name, frame.tb_lineno)
-        frame = frame.tb_next
-    if found is None:
+    frames = site_frames(error)
+    if not frames:
         return None
     if isinstance(error, RecursionError):
         message = "a template includes or extends itself, directly or through others"
     else:
-        message = f"{type(error).__name__}: {error}"
-    return Problem(display_path(Path(found[0])), found[1], 1, "", f"template error: {message}")
+        message = f"{type(error).__name__}: {error}".rstrip(": ")
+    name, line = frames[-1]
+    return Problem(display_path(Path(name)), line, 1, "", f"template error: {message}")
 
 
 def template_problem(error: TemplateError, template: str) -> Problem:
     """A broken template reported like a broken event: file, line, message."""
     filename = getattr(error, "filename", None)
     line = getattr(error, "lineno", None)
-    if line is None:  # a runtime error: find the innermost template frame
-        frame = error.__traceback__
-        while frame is not None:
-            code = frame.tb_frame.f_code
-            if code.co_filename.endswith((".html", ".xml", ".txt")):
-                filename, line = code.co_filename, frame.tb_lineno
-            frame = frame.tb_next
+    if line is None:  # a runtime error: the innermost site template line, else the innermost template's
+        frames = site_frames(error) or template_frames(error)
+        if frames:
+            filename, line = frames[-1]
     shown = display_path(Path(filename)) if filename else f"templates/{template}"
     return Problem(shown, line or 1, 1, "", f"template error: {error.message or type(error).__name__}")
-
