@@ -150,12 +150,13 @@ def _read_regular(path: Path, real: Path) -> Entry | None:
         if error.errno == errno.ELOOP:  # swapped for a link since it was inspected
             return _whole_file(path, "symlink changed while reading; build again")
         return _whole_file(path, f"cannot read file: {error.strerror or error}")
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+    mode = os.fstat(descriptor).st_mode  # what was opened, not what was inspected a moment ago
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)  # a folder (a problem located at one) cannot go through fdopen
         if stat.S_ISDIR(mode):
             return _whole_file(path, "cannot read file: Is a directory")
-        if not stat.S_ISREG(mode):
-            return _whole_file(path, f"not a regular file: {_kind(mode)} is never read; remove it")
+        return _whole_file(path, f"not a regular file: {_kind(mode)} is never read; remove it")
+    with os.fdopen(descriptor, "rb") as handle:
         try:
             return SourceFile(path, display_path(path), handle.read())
         except OSError as error:

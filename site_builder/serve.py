@@ -18,8 +18,10 @@ from __future__ import annotations
 import errno
 import logging
 import mimetypes
+import os
 import queue
 import socket
+import stat
 import threading
 import time
 import webbrowser
@@ -38,11 +40,15 @@ from .reporting import Reporter
 NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0"), ("Pragma", "no-cache"), ("Expires", "0")]
 WATCH_STEP_MS = 5  # changes closer together than this are one burst
 WATCH_DEBOUNCE_MS = 1000  # the longest a burst of changes is collected before a rebuild starts
+WATCH_TICK_MS = 300  # how often a quiet watch checks that its folder is still the same one
 REBUILD_POLL_S = 0.2  # how often the idle rebuild thread looks whether the server is stopping
 OPEN_BROWSER_DELAY_S = 0.3
-RELOAD_SCRIPT = (b'<script>(function(){var s=document.createElement("script");'
-                 b's.src="/livereload.js?port="+(window.location.port||(window.location.protocol=="https:"?443:80));'
-                 b'document.head.appendChild(s);})();</script>')
+
+
+def reload_script(port: int) -> bytes:
+    """livereload's client, loaded from this server: an external script, so that the pages'
+    Content-Security-Policy (`script-src 'self'`) lets it run; it opens its WebSocket on `port`."""
+    return f'<script src="/livereload.js?port={port}" defer></script>'.encode()
 
 
 class SiteApp:
@@ -122,9 +128,12 @@ def rebuild_and_report(live: LiveSite, changed: set[Path] | None, reporter: Repo
 class ChangeWatcher:
     """Watches the site's folders and site.yaml; hands bursts of changes to one rebuild thread.
 
-    Each source folder has its own recursive watch. The site's root is watched on its own,
-    not recursively (it may hold .venv or output/), for site.yaml and for a source folder
-    created while serving, such as a first templates/ override, which then gets its watch.
+    Each source folder has its own recursive watch, tied to the folder itself (device and
+    inode), not to its name: a folder deleted and made again, or created while serving (a
+    first templates/ override), gets a new watch. The site's root is watched on its own, not
+    recursively (it may hold .venv or output/), to see site.yaml and those folders come and go.
+    A watch that starts late asks for its folder to be read again once it is live, so a file
+    written between the folder's creation and the watch is not missed.
     """
 
     def __init__(self, live: LiveSite, on_rebuilt: Callable[[], None], reporter: Reporter):
@@ -134,34 +143,53 @@ class ChangeWatcher:
         self.stop = threading.Event()
         self.changes: queue.Queue[set[Path]] = queue.Queue()
         self.folders = {folder.path.resolve() for folder in live.tree.folders}
-        self.watching: set[Path] = set()
+        self.watching: dict[Path, FolderIdentity] = {}
         self.lock = threading.Lock()
 
-    def _watch(self, path: Path, recursive: bool, keep: Callable[[Path], bool]) -> None:
+    def _watch(self, path: Path, recursive: bool, keep: Callable[[Path], bool], identity: FolderIdentity | None,
+               read_again: bool) -> None:
+        """Report changes under `path` until the server stops or, for a source folder, until
+        `identity` is no longer the folder at that path (then a new watch takes over)."""
         import watchfiles
 
+        def replaced() -> bool:
+            return identity is not None and folder_identity(path) != identity
+
+        stop = StopWhen(lambda: self.stop.is_set() or (identity is not None and self.watching.get(path) != identity))
         try:
-            for batch in watchfiles.watch(path, recursive=recursive, stop_event=self.stop, step=WATCH_STEP_MS,
-                                          debounce=WATCH_DEBOUNCE_MS, watch_filter=None, raise_interrupt=False):
+            for batch in watchfiles.watch(path, recursive=recursive, stop_event=stop, step=WATCH_STEP_MS,
+                                          debounce=WATCH_DEBOUNCE_MS, watch_filter=None, raise_interrupt=False,
+                                          yield_on_timeout=True, rust_timeout=WATCH_TICK_MS):
+                if read_again:  # the watch is live now: read what was written before it was
+                    self.changes.put({path})
+                    read_again = False
+                if replaced():
+                    break
                 found = {Path(name) for _, name in batch}
                 found = {changed for changed in found if keep(changed) and not is_editor_litter(changed.name)}
                 for folder in found & self.folders:
-                    if folder.is_dir():
-                        self._watch_folder(folder)
+                    self._watch_folder(folder)
                 if found:
                     self.changes.put(found)
-        except (OSError, RuntimeError):  # the folder went away: watched again if it comes back
+        except (OSError, RuntimeError):  # the folder went away: watched again when it comes back
             pass
-        finally:
+        if identity is not None:
             with self.lock:
-                self.watching.discard(path)
+                if self.watching.get(path) == identity:
+                    del self.watching[path]
+            if not self.stop.is_set():
+                self.changes.put({path})  # gone or replaced: read it as it is now
+                self._watch_folder(path)
 
-    def _watch_folder(self, folder: Path) -> None:
+    def _watch_folder(self, folder: Path, read_again: bool = True) -> None:
+        identity = folder_identity(folder)
+        if identity is None:
+            return
         with self.lock:
-            if folder in self.watching:
+            if self.watching.get(folder) == identity:
                 return
-            self.watching.add(folder)
-        threading.Thread(target=self._watch, args=(folder, True, lambda path: True), daemon=True).start()
+            self.watching[folder] = identity
+        threading.Thread(target=self._watch, args=(folder, True, lambda path: True, identity, read_again), daemon=True).start()
 
     def _rebuild_loop(self) -> None:
         while not self.stop.is_set():
@@ -182,16 +210,34 @@ class ChangeWatcher:
         root = self.live.root
         config = root / CONFIG_FILE
         for folder in sorted(self.folders):
-            if folder.is_dir():
-                self._watch_folder(folder)
+            self._watch_folder(folder, read_again=False)
 
         def keep(path: Path) -> bool:
             return path == config or path in self.folders
 
-        threading.Thread(target=self._watch, args=(root, False, keep), daemon=True).start()
+        threading.Thread(target=self._watch, args=(root, False, keep, None, False), daemon=True).start()
 
     def start_rebuilding(self) -> None:
         threading.Thread(target=self._rebuild_loop, daemon=True).start()
+
+
+FolderIdentity = tuple[int, int]  # (device, inode)
+
+
+def folder_identity(path: Path) -> FolderIdentity | None:
+    """Which folder is at `path` now; None when there is none."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
+
+
+class StopWhen:
+    """A stop event for watchfiles, which only ever asks `is_set()`."""
+
+    def __init__(self, condition: Callable[[], bool]):
+        self.is_set = condition
 
 
 def bind(host: str, port: int) -> list[socket.socket]:
@@ -207,7 +253,7 @@ def bind(host: str, port: int) -> list[socket.socket]:
         raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
-def make_application(live: LiveSite, livereload: bool) -> Any:
+def make_application(live: LiveSite, livereload: bool, port: int) -> Any:
     from tornado import web, wsgi
 
     handlers: list[Any] = []
@@ -215,7 +261,7 @@ def make_application(live: LiveSite, livereload: bool) -> Any:
         from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 
         handlers += [(r"/livereload", LiveReloadHandler), (r"/livereload.js", LiveReloadJSHandler)]
-    app = SiteApp(live, RELOAD_SCRIPT if livereload else b"")
+    app = SiteApp(live, reload_script(port) if livereload else b"")
     handlers.append((r".*", web.FallbackHandler, {"fallback": wsgi.WSGIContainer(app)}))
     return web.Application(handlers)
 
@@ -259,7 +305,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool
     rebuild_and_report(live, None, reporter)
     reporter.note(f"First build took {time.perf_counter() - started:.2f} s")
     watcher.start_rebuilding()
-    server = HTTPServer(make_application(live, livereload))
+    server = HTTPServer(make_application(live, livereload, sockets[0].getsockname()[1]))
     server.add_sockets(sockets)
     shown = display_path(root)
     reporter.note(f"Serving {'the site in this folder' if shown == '.' else shown} at {url} (Ctrl-C to stop)")
