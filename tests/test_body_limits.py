@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.fields import bracket_problem
 from site_builder.formats import BODY_LENGTH, BODY_LINES
 from site_builder.markup import MarkdownRenderer
 
@@ -45,6 +46,28 @@ AT_THE_LIMIT = {
     "emphasis": padded([""], "*a* ").lstrip("\n"),
     "abbreviations": padded([f"*[A{index}]: a" for index in range(200)] + ["A1"], " A1"),
 }
+
+
+# Brackets Python-Markdown scans for a match to the end of the paragraph (15 s for 10,000 `[`):
+# each unit repeated as often as `bracket_problem` accepts, the rest of the body filled with text.
+BRACKET_UNITS = ["[", "[ ", "![", "[^", "[a](", "[x][", "[a](b", "[[]"]
+
+
+def bracket_body(unit: str, count: int) -> str:
+    return padded([unit * count], " a")
+
+
+def largest_accepted(unit: str) -> int:
+    low, high = 0, BODY_LENGTH // len(unit)
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if bracket_problem(bracket_body(unit, middle)) is None else (low, middle - 1)
+    return low
+
+
+def bracket_message(line: int) -> str:
+    return (f"body: has too many [ or ]( left open, or nested too deeply, in the paragraph at line {line} of the text for "
+            "it to be rendered in time; close each [ and (, or write \\[ for a bracket shown as it is")
 
 
 @pytest.fixture
@@ -108,3 +131,33 @@ def test_a_body_at_the_limits_renders_in_under_a_second(name: str) -> None:
     elapsed = time.perf_counter() - started
     assert html
     assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("unit", BRACKET_UNITS)
+def test_the_most_brackets_accepted_render_in_under_a_second(unit: str) -> None:
+    count = largest_accepted(unit)
+    assert count >= 20, "a few brackets left open in the longest paragraph are accepted"
+    assert bracket_problem(bracket_body(unit, count + 1)) is not None
+    render = MarkdownRenderer()
+    render("A first *body*, so that loading the extensions is not timed.")
+    started = time.perf_counter()
+    render(bracket_body(unit, count))
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{unit!r} x {count}: {elapsed:.2f} s"
+
+
+def test_an_event_body_of_open_brackets_is_refused(tiny_site: TinySite, run_cli, built: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]
+    tiny_site.event("2024-12-22-resolution-57", with_body("An opening.\n\n" + "[" * 5000))
+    refused(tiny_site, run_cli, built, f"events/2024-12-22-resolution-57.yaml:{BODY_LINE}:7: {bracket_message(3)}")
+
+
+def test_a_page_of_unclosed_link_addresses_is_refused(tiny_site: TinySite, run_cli, built: dict[str, bytes]) -> None:  # type: ignore[no-untyped-def]
+    tiny_site.write("content/about.md", "---\ntitle: About\n---\n" + "[a](" * 2000 + "\n")
+    refused(tiny_site, run_cli, built, f"content/about.md:4:1: {bracket_message(1)}")
+
+
+def test_links_and_escaped_brackets_in_a_long_body_are_accepted() -> None:
+    prose = "See [the decree](https://example.com/a_(b)) and [its annex][1] (in Vietnamese), \\[sic\\].\n\n"
+    body = prose * (BODY_LENGTH // len(prose)) + "[1]: https://example.com/annex"
+    assert bracket_problem(body[:BODY_LENGTH]) is None
+    assert bracket_problem("\\[" * 3000) is None
