@@ -28,6 +28,12 @@ def has_locale(language: str) -> bool:
     return True
 
 
+@cache
+def is_language_code(code: str) -> bool:
+    """Whether the code's first part names a language (Babel knows the names of about 660)."""
+    return code.split("-", 1)[0].lower() in Locale("en").languages
+
+
 @lru_cache(maxsize=65536)
 def date_label(value: PartialDate, language: str) -> str:
     locale = locale_for(language)

@@ -20,7 +20,8 @@ import yaml
 
 from .model import PartialDate, Translation
 from .nodes import FLOAT, INT, INVALID, NULL, STR, TIMESTAMP, Kind, Reader, describe, did_you_mean
-from .textcheck import code_point, control_character, invisible_only, is_visible, placeholder_host, shown
+from .textcheck import bracket_problem, code_point, control_character, invisible_only, is_visible, placeholder_host, shown
+from .urls import valid_url
 
 # Re-exported: the formats and the commands import the whole kit from here.
 __all__ = [
@@ -57,47 +58,6 @@ def size_problem(value: str, max_length: int | None, max_lines: int | None = Non
     if max_lines:  # a Markdown body
         return bracket_problem(value)
     return None
-
-
-BRACKET_STEPS = 250_000  # about 0.3 s of Python-Markdown's link matching at its slowest
-BRACKET_TOKEN = re.compile(r"\\.|\]\(|[\[\]()]|\n[ \t]*\n")
-
-
-def bracket_problem(body: str) -> str | None:
-    """Why a Markdown body would take Python-Markdown seconds to render, or None.
-
-    Its link, image and footnote patterns look for the `]` that closes each `[` they meet,
-    and for the `)` that ends a link's address after `](`, scanning to the end of the
-    paragraph when there is none: 10,000 `[` in a row took 15 s, `[a](` repeated 2 s. Those
-    steps are counted here in one pass (from each opening to its match, or to the end of its
-    paragraph) and a body over BRACKET_STEPS is refused: real prose is far below it.
-    """
-    openings = body.count("[") + body.count("](")
-    if openings * len(body) <= BRACKET_STEPS:  # the usual case, decided at C speed
-        return None
-    steps, paragraph_line = 0, 1
-    squares: list[int] = []
-    parentheses: list[int] = []  # inside a link's address, where nested ( ) count
-    for token in BRACKET_TOKEN.finditer(body + "\n\n"):  # the last paragraph ends too
-        text, at = token.group(), token.start()
-        if text in ("]", "](") and squares:
-            steps += at - squares.pop()
-        if text == "[":
-            squares.append(at)
-        elif text == "](" or (text == "(" and parentheses):
-            parentheses.append(at)
-        elif text == ")" and parentheses:
-            steps += at - parentheses.pop()
-        elif text[0] == "\n":  # a blank line: every bracket still open was scanned to here
-            steps += sum(at - start for start in squares + parentheses)
-            if steps > BRACKET_STEPS:
-                break
-            squares, parentheses = [], []
-            paragraph_line = body.count("\n", 0, token.end()) + 1
-    if steps <= BRACKET_STEPS:
-        return None
-    return (f"has too many [ or ]( left open, or nested too deeply, in the paragraph at line {paragraph_line} of the "
-            "text for it to be rendered in time; close each [ and (, or write \\[ for a bracket shown as it is")
 
 
 @dataclass(frozen=True)
@@ -220,8 +180,10 @@ class WebURL(Kind):
         value = value.strip()
         parts = urlsplit(value)
         hidden = not all(is_visible(character) for character in value)  # a zero-width space or a control character
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value) or hidden:
+        written = valid_url(value)  # `|`, `[ ]`, a stray `%` percent-encoded, as a browser sends them
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value) or hidden or written is None:
             return reader.error(node, where, f"'{shown(value)}' is not an http(s) URL")
+        value = written
         if placeholder_host(value):
             line, column = reader.position(node)
             reader.problems.add(reader.path, line, column, where, f"'{value}' is a placeholder address (reserved for examples); use the real one", "warning")

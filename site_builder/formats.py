@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .dates import has_locale, language_name
+from .dates import has_locale, is_language_code, language_name
 from .editions import EVENT_TEXT, SITE_TEXT
 from .errors import Problems
 from .fields import INVALID, LANGUAGE_CODE, Choice, DateKind, Field, ListOf, Number, Pattern, Reader, Record, Text, Translated, WebURL, WholeNumber, optional
@@ -32,8 +32,8 @@ SCHEMA_FILE = "schema.json"
 # the square of a body's blocks: a 100,000-line body took minutes. At these limits the
 # slowest shapes measured (1,000 short paragraphs, a 1,000-row table, a long list, a line
 # of 3,300 `*a*` or abbreviations) render in under 0.3 s; the longest body written so far
-# is under 4,500 characters. CONTRIBUTING.md states both numbers. (A run of a thousand
-# unmatched `[` still takes half a second: the link pattern rescans from each; not a size matter.)
+# is under 4,500 characters. CONTRIBUTING.md states both numbers. Brackets left open are
+# a matter of shape, not size: textcheck.bracket_problem refuses those.
 BODY_LENGTH = 10_000  # characters
 BODY_LINES = 1_000
 
@@ -48,6 +48,19 @@ class EditionLanguage(Pattern):
             return reader.error(node, where, f"'{value}' is not a language the generator has dates and numbers for; "
                                 "use a code such as en, en-GB, vi or fr")
         return value
+
+
+
+class LanguageCode(Pattern):
+    """A cited page's language: a code with a registered language first (`zz` matched the
+    pattern, and became an invalid lang and hreflang on the page)."""
+
+    def convert(self, node: yaml.Node, where: str, reader: Reader) -> Any:
+        value = super().convert(node, where, reader)
+        if value is not INVALID and not is_language_code(value):
+            return reader.error(node, where, f"'{value}' is not a known language code; use one such as en, vi or fr")
+        return value
+
 
 # Outlets whose pages are in Vietnamese unless the address says otherwise (an /en/ edition).
 # Only hosts checked by hand are listed, so the warning is never a guess.
@@ -111,7 +124,7 @@ SOURCE = Record(
         Field("publisher", Text(max_length=120), required=True, description="Who published it"),
         Field("url", WebURL(), required=True, description="Where a reader can check it (http or https)"),
         Field("date", DateKind(), description="Publication date, at the precision known"),
-        Field("language", Pattern(LANGUAGE, "a language code such as en, vi or fr"), description="Language of the page the URL opens"),
+        Field("language", LanguageCode(LANGUAGE, "a language code such as en, vi or fr"), description="Language of the page the URL opens"),
     ),
 )
 

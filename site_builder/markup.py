@@ -10,6 +10,10 @@ sees it (CONTRIBUTING.md promises so), the attribute-list syntax (`{: #main }`) 
 enabled, and nh3 keeps an id only when it carries one of the prefixes Markdown itself
 gives: `section-` for headings, `fn-` and `fnref-` for footnotes and their back links.
 No theme id starts with these. Classes are never kept.
+
+The result is valid HTML (the Nu HTML Checker finds nothing in it, tests/test_html_valid.py):
+a link's address is written as a valid URL (`[x](<https://a.test/a b>)` gives `a%20b`), and a
+link left without an address (`javascript:`, an impossible host) becomes its text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import re
 import markdown
 import nh3
 from markupsafe import Markup
+
+from .urls import valid_url
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
@@ -77,17 +83,27 @@ def render_markdown(text: str, converter: markdown.Markdown) -> Markup:
         return Markup("")
     html = converter.reset().convert(text)
     html = re.sub(r"<(/?)h1\b", r"<\1h2", html)
-    return Markup(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            attribute_filter=_own_ids_only,
-            url_schemes=URL_SCHEMES,
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_own_ids_only,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
     )
+    return Markup(LINK.sub(_unwrap_dead_link, html) if "<a" in html else html)
+
+
+# An <a> as nh3 writes it: attributes in double quotes, '"' and '>' escaped in their values;
+# links cannot nest, so the first </a> closes it.
+LINK = re.compile(r'<a((?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*)\s*>(.*?)</a>', re.DOTALL)
+
+
+def _unwrap_dead_link(match: re.Match[str]) -> str:
+    """A link nh3 or valid_url took the address from is its text: `rel` (which nh3 adds) is
+    not allowed on an <a> without `href`, and a link that goes nowhere should not look like one."""
+    return match.group(0) if " href=" in match.group(1) else match.group(2)
 
 
 _ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^"'=<>`\s]+|'[^']*'|"[^"]*"))?"""
@@ -159,9 +175,12 @@ def _code_spans(line: str) -> list[tuple[int, int]]:
 
 def _own_ids_only(tag: str, attribute: str, value: str) -> str | None:
     """An id Markdown made (prefixed) is kept; any other id is dropped. Links to the page's
-    own anchors (`#sources-title`) stay: a link cannot take an anchor over, an id can."""
+    own anchors (`#sources-title`) stay: a link cannot take an anchor over, an id can. A
+    link's address is written as a valid URL, or dropped when it cannot be one."""
     if attribute == "id":
         return value if OWN_ID.fullmatch(value) else None
+    if attribute == "href":
+        return valid_url(value)
     return value
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.fields import bracket_problem
 from site_builder.formats import BODY_LENGTH, BODY_LINES
 from site_builder.markup import MarkdownRenderer
+from site_builder.textcheck import bracket_problem
 
 from conftest import GOOD_EVENT, TinySite
 

@@ -242,3 +242,25 @@ def test_a_value_quoted_in_a_message_shows_what_cannot_be_seen(tiny_site: TinySi
         "events/quoted.yaml:3:11: category: '<U+001B>[31mparty' is not a known category (did you mean 'party'?); choose one of: party, government",
         "events/quoted.yaml:10:1: summary<U+200B>: unknown field (did you mean 'summary'?)",
     )
+
+
+# -- Sources: what the Nu HTML Checker would refuse on the page -----------------------------
+def test_a_source_language_that_is_no_language_is_refused(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("2024-12-22-resolution-57", GOOD_EVENT + "    language: zz\n")
+    check_errors(run_cli, "events/2024-12-22-resolution-57.yaml:10:15: sources[0].language: "
+                          "'zz' is not a known language code; use one such as en, vi or fr")
+
+
+def test_a_source_url_is_written_as_a_valid_address(tiny_site: TinySite, run_cli) -> None:
+    pasted = "https://news.test/search?q=a|b&tag=[57]#part{2}"
+    tiny_site.event("2024-12-22-resolution-57", GOOD_EVENT.replace("https://news.test/article", f'"{pasted}"'))
+    result = run_cli("build", "--site", ".")
+    assert (result.code, result.err) == (0, ""), result.err
+    page = (tiny_site.root / "output/events/2024-12-22-resolution-57/index.html").read_text(encoding="utf-8")
+    assert 'href="https://news.test/search?q=a%7Cb&amp;tag=%5B57%5D#part%7B2%7D"' in page
+    assert pasted not in page
+
+
+def test_a_source_url_with_an_impossible_host_is_refused(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("2024-12-22-resolution-57", GOOD_EVENT.replace("https://news.test/article", "https://news..test/article"))
+    check_errors(run_cli, "events/2024-12-22-resolution-57.yaml:9:10: sources[0].url: 'https://news..test/article' is not an http(s) URL")
