@@ -51,12 +51,20 @@ class Alternate:
 
 
 def relative_url(target: str, page_url: str) -> str:
-    """Link from the page at `page_url` (a folder URL like 'events/x/') to `target`."""
+    """Link from the page at `page_url` (a folder URL like 'events/x/') to `target`.
+
+    Plain string work on the site's own paths (never '..' in them): posixpath.relpath asks
+    the operating system for the current folder twice per call, seconds over a large site."""
     base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
     if not base and target:
         return target  # from the site's root folder every target is already relative to it
     path, _, query = target.partition("?")
-    rel = posixpath.relpath(path or ".", base or ".")
+    here = [part for part in base.split("/") if part not in ("", ".")]
+    there = [part for part in path.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel.rstrip("/") + "/"
     return rel + (f"?{query}" if query else "")
