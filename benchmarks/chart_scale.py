@@ -192,7 +192,7 @@ def measure(browser: Browser, base: str, output: Path) -> Run:
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(base, wait_until="commit")
         try:
-            page.wait_for_function("window.__chartReadyAt !== undefined", timeout=READY_TIMEOUT_MS, polling=50)
+            page.wait_for_function("() => window.__chartReadyAt !== undefined", timeout=READY_TIMEOUT_MS, polling=50)
         except Exception as error:
             raise SystemExit(f"the chart at {base} never became ready: {error}; page errors: {errors}") from None
         ready = True

@@ -100,7 +100,7 @@ def test_zooming_in_fetches_and_draws_the_events_and_zooming_out_counts_them_aga
         assert fetched == []  # nothing fetched while the window holds more than the limit
 
         page.evaluate("timeline.setWindow([Date.UTC(2023, 2, 1), Date.UTC(2023, 7, 20)], false)")  # six events
-        page.wait_for_function(f"document.querySelectorAll('{marks}').length === 13")
+        page.wait_for_function(f"() => document.querySelectorAll('{marks}').length === 13")
         assert fetched == ["timeline/2023.json"]
         names = page.eval_on_selector_all(marks, "els => els.map(e => e.getAttribute('aria-label'))")
         assert "Event 2023-03-10-event-3, 10 March 2023" in names
@@ -110,10 +110,10 @@ def test_zooming_in_fetches_and_draws_the_events_and_zooming_out_counts_them_aga
         assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Event 2023-04-10-event-4, 10 April 2023"
 
         page.evaluate("timeline.setWindow([Date.UTC(2022, 11, 1), Date.UTC(2025, 0, 1)], false)")  # 23 events: counts again
-        page.wait_for_function(f"document.querySelectorAll('{marks}').length === 1")
+        page.wait_for_function(f"() => document.querySelectorAll('{marks}').length === 1")
         assert page.locator(cells).count() == len(MONTHLY)
         page.evaluate("timeline.setWindow([Date.UTC(2023, 2, 1), Date.UTC(2023, 7, 20)], false)")
-        page.wait_for_function(f"document.querySelectorAll('{marks}').length === 13")
+        page.wait_for_function(f"() => document.querySelectorAll('{marks}').length === 13")
         assert fetched == ["timeline/2023.json"]  # fetched once
         context.close()
 

@@ -88,9 +88,9 @@ for (const input of Object.keys(result.metafile.inputs)) {
   if (m) packages.add(m[1]);
 }
 const names = [...packages].sort();
-// vega-functions 6.1.1 and vega-selections 6.1.2 were published without their
-// LICENSE file; like every vega-* package they are under the monorepo's
-// BSD-3-Clause licence, which the vega package ships.
+// vega-functions 6.1.1, vega-selections 6.1.2 and vega-interpreter 2.2.1 were
+// published without their LICENSE file; like every vega-* package they are
+// under the monorepo's BSD-3-Clause licence, which the vega package ships.
 const licenceText = name => {
   const own = join(modules, name, 'LICENSE');
   if (existsSync(own)) return read(own).trim();
@@ -107,7 +107,8 @@ const info = names.map(name => {
 const vega = pkgJson('vega');
 const banner = [
   '/*!',
-  ` * Vega ${vega.version} runtime: parser, dataflow, view and SVG renderer; no Vega-Lite compiler.`,
+  ` * Vega ${vega.version} runtime: parser, dataflow, view, SVG renderer and the CSP-safe expression`,
+  ` * interpreter (vega-interpreter ${pkgJson('vega-interpreter').version}: no eval or new Function); no Vega-Lite compiler.`,
   ` * Built by scripts/vega-runtime/build.sh (esbuild ${pkgJson('esbuild').version}). Licences: LICENSE-vega.txt.`,
   ' * Vega: BSD-3-Clause, (c) University of Washington Interactive Data Lab. D3: ISC, (c) Mike Bostock.',
   ' * ' + info.map(p => `${p.name}@${p.version} ${p.license}`).join(', '),
@@ -122,8 +123,9 @@ for (const p of info) {
   groups.get(p.text).push(`${p.name}@${p.version}`);
 }
 const licence = [
-  `vega-runtime.min.js bundles Vega ${vega.version} (https://vega.github.io/vega/) and the`,
-  'D3 modules it uses. Their licences follow, each with the packages it covers.',
+  `vega-runtime.min.js bundles Vega ${vega.version} (https://vega.github.io/vega/), its expression`,
+  'interpreter (vega-interpreter) and the D3 modules it uses. Their licences follow, each with',
+  'the packages it covers.',
   ''
 ];
 for (const [text, pkgs] of groups) {

@@ -1,6 +1,9 @@
 // Entry for the site's Vega *runtime* bundle (see README.md).
 // It mirrors vega/index.js but registers only the transforms a Vega-Lite
-// timeline needs and exposes a curated subset of the Vega API as `window.vega`.
+// timeline needs and exposes a curated subset of the Vega API as `window.vega`,
+// plus vega-interpreter's `expressionInterpreter`: with it (and `parse(spec,
+// config, {ast: true})`) a View evaluates expressions without `new Function`,
+// so pages run under a Content Security Policy without 'unsafe-eval'.
 
 import {extend} from 'vega-util';
 import {transforms} from 'vega-dataflow';
@@ -22,6 +25,7 @@ export const version = vegaVersion;
 
 export {View} from 'vega-view';
 export {parse} from 'vega-parser';
+export {expressionInterpreter} from 'vega-interpreter';
 export {expressionFunction} from 'vega-functions';
 export {
   changeset,

@@ -177,7 +177,7 @@ EXPECTED_EXPRESSIONS = {
 }
 
 PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Vega runtime smoke test</title>
+<html lang="en"><head><meta charset="utf-8">{csp}<title>Vega runtime smoke test</title>
 <link rel="icon" href="data:,">
 <style>body{{margin:16px;font-family:sans-serif}} #vis{{width:820px}} #vis2{{margin-top:24px}}</style>
 </head><body>
@@ -192,13 +192,18 @@ window.__errors = [];
 window.__tooltips = [];
 window.addEventListener('error', e => __errors.push('error: ' + e.message));
 window.addEventListener('unhandledrejection', e => __errors.push('rejection: ' + (e.reason && e.reason.stack || e.reason)));
+document.addEventListener('securitypolicyviolation', e => __errors.push('CSP: ' + e.violatedDirective + ' ' + e.blockedURI));
 function plain(value) {{ return value == null ? null : JSON.parse(JSON.stringify(value)); }}
 function tooltipHandler(handler, event, item, value) {{
   __tooltips.push({{value: plain(value), datum: item && item.datum ? plain(item.datum) : null}});
 }}
 function spec(id) {{ return JSON.parse(document.getElementById(id).textContent); }}
+// As the site does: ASTs in the parsed spec, evaluated by the bundle's interpreter (the full
+// vega.min.js of the reference page has no interpreter and compiles them with new Function).
+function parsed(id) {{ return vega.parse(spec(id), null, {{ast: true}}); }}
 async function render(id, container) {{
-  const view = new vega.View(vega.parse(spec(id)), {{renderer: 'svg', container: container, hover: true}});
+  const view = new vega.View(parsed(id), {{renderer: 'svg', container: container, hover: true,
+                                          expr: vega.expressionInterpreter}});
   view.tooltip(tooltipHandler);
   await view.runAsync();
   return view;
@@ -208,7 +213,7 @@ window.__ready = (async () => {{
     window.__timeline = await render('spec-timeline', '#vis');
     window.__overview = await render('spec-overview', '#vis2');
     window.__svgs = [await __timeline.toSVG(), await __overview.toSVG()];
-    const expr = new vega.View(vega.parse(spec('spec-expressions')), {{renderer: 'none'}});
+    const expr = new vega.View(parsed('spec-expressions'), {{renderer: 'none', expr: vega.expressionInterpreter}});
     await expr.runAsync();
     window.__expressions = {{}};
     for (const {{name}} of spec('spec-expressions').signals) {{
@@ -224,6 +229,11 @@ window.__ready = (async () => {{
 </script>
 </body></html>
 """
+
+
+# The bundle's page forbids eval and new Function (no 'unsafe-eval'; the test page's own
+# inline script is allowed): every expression must go through the interpreter.
+NO_EVAL_CSP = """<meta http-equiv="Content-Security-Policy" content="script-src 'self' 'unsafe-inline'">"""
 
 
 def script_json(value: Any) -> str:
@@ -296,12 +306,12 @@ def run(bundle: Path, screenshots: Path | None = None) -> int:
         shutil.copyfile(bundle, site / "vendor" / "vega-runtime.min.js")
         specs = dict(timeline=script_json(timeline), overview=script_json(overview),
                      expressions=script_json(EXPRESSION_SPEC))
-        (site / "index.html").write_text(PAGE.format(bundle="vendor/vega-runtime.min.js", **specs),
+        (site / "index.html").write_text(PAGE.format(bundle="vendor/vega-runtime.min.js", csp=NO_EVAL_CSP, **specs),
                                          encoding="utf-8")
         reference = REFERENCE_BUNDLE.is_file()
         if reference:
             shutil.copyfile(REFERENCE_BUNDLE, site / "vendor" / "vega-full.min.js")
-            (site / "reference.html").write_text(PAGE.format(bundle="vendor/vega-full.min.js", **specs),
+            (site / "reference.html").write_text(PAGE.format(bundle="vendor/vega-full.min.js", csp="", **specs),
                                                  encoding="utf-8")
         server, base = serve(site)
         try:
@@ -513,6 +523,11 @@ def check_page(context: Any, base: str, results: Results, used: list[str], scree
                   f"{len(requests)} requests: {[urlparse(u).path for u in requests]}; blocked: {blocked}")
     results.check("the page loads only the bundle as script", scripts == [base + "vendor/vega-runtime.min.js"],
                   scripts)
+    # Last, as it logs a violation: the policy did forbid eval, so the charts above ran without it.
+    # (From a timer: code run by page.evaluate itself is exempt from the page's CSP.)
+    refused = page.evaluate("""() => new Promise(done => setTimeout(() => {
+        try { eval('1'); done(false); } catch (e) { done(e instanceof EvalError); } }, 0))""")
+    results.check("the page's CSP refuses eval (so everything above ran through the interpreter)", refused is True)
     page.close()
     return svgs
 
