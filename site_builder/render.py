@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, pass_context, select_autoescape
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, nodes, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -82,6 +82,23 @@ class ThemeEnvironment(Environment):
             if error.filename is None:
                 error.name, error.filename = name, filename
             raise
+
+    def _generate(self, source: Any, name: str | None, filename: str | None, defer_init: bool = False) -> str:
+        """Compiling folds constant expressions, and with StrictUndefined that can fail
+        (`{{ 0[0] and x }}`) outside any template frame: report it as the template's error,
+        at the line of the expression being folded."""
+        try:
+            return super()._generate(source, name, filename, defer_init)
+        except TemplateSyntaxError:
+            raise
+        except Exception as error:
+            line, frame = 1, error.__traceback__
+            while frame is not None:
+                node = frame.tb_frame.f_locals.get("self")
+                if isinstance(node, nodes.Node) and getattr(node, "lineno", None):
+                    line = node.lineno
+                frame = frame.tb_next
+            raise TemplateSyntaxError(f"{type(error).__name__}: {error}", line, name, filename) from None
 
 
 def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRenderer) -> Environment:

@@ -2,6 +2,8 @@
 template and environment mistakes end as positioned messages, not 'internal error'."""
 from __future__ import annotations
 
+import pytest
+
 from site_builder.markup import MarkdownRenderer
 
 
@@ -49,6 +51,22 @@ def test_template_including_itself(tiny_site, run_cli) -> None:
     result = run_cli("build", "--output", "out")
     assert (result.code, result.err.splitlines()[0]) == (
         1, "templates/index.html:2:1: template error: a template includes or extends itself, directly or through others")
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    # found by tests/test_properties.py: each was an internal error or named a theme file by absolute path
+    ("templates/partials/footer.html", "ok\n{{ (0[0] and site) }}\n",  # Jinja folds the constant while compiling
+     "templates/partials/footer.html:2:1: template error: UndefinedError: int object has no element 0"),
+    ("templates/partials/footer.html", "ok\n{{ site|dictsort }}\n",
+     "templates/partials/footer.html:2:1: template error: AttributeError: 'Site' object has no attribute 'items'"),
+    ("templates/partials/footer.html", "ok\n{# never closed\n", "templates/partials/footer.html:2:1: template error: Missing end of comment tag"),
+    ("templates/partials/footer.html", "ok\n{{ list_item(1) }}\n",
+     "templates/partials/footer.html:2:1: template error: 'int object' has no attribute 'category'"),
+])
+def test_errors_in_an_included_site_template_name_its_line(tiny_site, run_cli, name: str, text: str, expected: str) -> None:
+    tiny_site.write(name, text)
+    result = run_cli("build", "--output", "out")
+    assert (result.code, result.err.splitlines()[0]) == (1, expected), result.err
 
 
 def test_undefined_macro(tiny_site, run_cli) -> None:
