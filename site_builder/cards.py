@@ -75,19 +75,52 @@ def _card(colour: str, marks: list[dict[str, Any]], data: list[dict[str, Any]] |
             "background": "#ffffff", "data": data or [], "marks": [band, *marks]}
 
 
-def scene(site: Site, title: str, kicker: str, colour: str, highlight: Event) -> dict[str, Any]:
-    """An event's card as a Vega spec: text, a colour band and the whole timeline with this event marked."""
+DotKey = tuple[float, str, str, int]  # place, fill, stroke, 1 for the event the card is about
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """The whole timeline as every card of a site draws it, before one event is marked: one
+    grey dot per place and look, and how many events each stands for. Computed once per
+    site, not once per card (each card walking every event made cards O(n²): 19 s of a
+    1,000-event build went to it)."""
+
+    span: tuple[date, date]
+    dots: dict[DotKey, dict[str, Any]]
+    counts: dict[DotKey, int]
+
+
+def backdrop(site: Site) -> Backdrop:
     events = site.events
     span = (min(e.date.first_day for e in events), max(e.last_day for e in events))
-    axis_y = 540
-    drawn: dict[tuple[float, str, str, int], dict[str, Any]] = {}
+    dots: dict[DotKey, dict[str, Any]] = {}
+    counts: dict[DotKey, int] = {}
     for event in events:  # one dot per place and look: a card costs the same for 100 events or 10,000
-        mine = event is highlight
-        category = site.config.category(event.category)
-        x = round(_x(event.date.first_day, span) / DOT_STEP) * DOT_STEP
-        fill = "#ffffff" if event.is_target else (category.colour if mine else "#c4c4c4")
-        stroke = category.colour if mine else "#c4c4c4"
-        drawn.setdefault((x, fill, stroke, int(mine)), {"x": x, "size": 700 if mine else 130, "fill": fill, "stroke": stroke, "order": int(mine)})
+        key, dot = _dot(site, event, span, mine=False)
+        dots.setdefault(key, dot)
+        counts[key] = counts.get(key, 0) + 1
+    return Backdrop(span, dots, counts)
+
+
+def _dot(site: Site, event: Event, span: tuple[date, date], mine: bool) -> tuple[DotKey, dict[str, Any]]:
+    category = site.config.category(event.category)
+    x = round(_x(event.date.first_day, span) / DOT_STEP) * DOT_STEP
+    fill = "#ffffff" if event.is_target else (category.colour if mine else "#c4c4c4")
+    stroke = category.colour if mine else "#c4c4c4"
+    return (x, fill, stroke, int(mine)), {"x": x, "size": 700 if mine else 130, "fill": fill, "stroke": stroke, "order": int(mine)}
+
+
+def scene(site: Site, title: str, kicker: str, colour: str, highlight: Event, behind: Backdrop | None = None) -> dict[str, Any]:
+    """An event's card as a Vega spec: text, a colour band and the whole timeline with this event marked."""
+    behind = behind or backdrop(site)
+    span = behind.span
+    axis_y = 540
+    drawn = dict(behind.dots)
+    grey, _ = _dot(site, highlight, span, mine=False)
+    if behind.counts[grey] == 1:  # the event's own grey dot, which no other event shares
+        del drawn[grey]
+    key, dot = _dot(site, highlight, span, mine=True)
+    drawn.setdefault(key, dot)
     dots = sorted(drawn.values(), key=lambda dot: (dot["order"], dot["x"], dot["fill"], dot["stroke"]))  # the event itself on top
     return _card(colour, [
         _text(MARGIN, 64, kicker.upper(), 26, SANS, MUTED, "bold"),
@@ -132,6 +165,14 @@ class CardCache:
 
     folder: Path | None = None
     drawn: dict[str, bytes] = field(default_factory=dict)
+    backdrops: dict[int, tuple[Any, Backdrop]] = field(default_factory=dict)  # by the identity of a site's event list
+
+    def backdrop(self, site: Site) -> Backdrop:
+        kept = self.backdrops.get(id(site.events))
+        if kept is None or kept[0] is not site.events:
+            kept = (site.events, backdrop(site))
+            self.backdrops = {id(site.events): kept}  # only the current site's
+        return kept[1]
 
     def png(self, spec: dict[str, Any]) -> bytes:
         key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -155,7 +196,7 @@ class CardCache:
 
 
 def event_card(site: Site, event: Event, category: Category, kicker: str, cache: CardCache) -> bytes:
-    return cache.png(scene(site, event.title, kicker, category.colour, event))
+    return cache.png(scene(site, event.title, kicker, category.colour, event, cache.backdrop(site)))
 
 
 def home_card(site: Site, kicker: str, still_svg: str, cache: CardCache) -> bytes:
