@@ -216,6 +216,8 @@ class Renderer:
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
+        except SiteInvalid:
+            raise  # already located, by whatever the template called
         except Exception as error:  # `{{ 1 // 0 }}`, `{{ site|dictsort }}`, a template including itself
             problem = site_template_problem(error)
             if problem is None:
