@@ -1,3 +1,4 @@
 from site_builder.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: the share-card workers start by importing this module
+    raise SystemExit(main())

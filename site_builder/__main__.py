@@ -2,4 +2,5 @@
 
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: the share-card workers start by importing the main module
+    raise SystemExit(main())

@@ -5,22 +5,27 @@ An event's card gives the title, the date, the category's colour and where the e
 on the whole timeline; the home page's card is the site's title over the still picture of
 the timeline (the chart readers without JavaScript see). A card is a small Vega scene drawn
 with vl-convert (the renderer the build already uses); cards are kept by the hash of their
-scene, in memory and in the site's `.site-builder-cache/`, so a rebuild does not draw an
-unchanged card again.
+scene and the drawing library's version, in the site's `.site-builder-cache/` (in memory
+with --no-cache), so a rebuild does not draw an unchanged card again; a build draws the
+missing ones on every core before writing.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .annotate import text_width
+from .buildrecord import CACHE_ROOT, store
 from .model import Category, Event, Site
 
 WIDTH, HEIGHT = 1200, 630
@@ -32,7 +37,7 @@ TITLE_SIZE, TITLE_LINE, TITLE_LINES = 58, 70, 3
 HOME_TITLE_SIZES, HOME_TITLE_LINES = (44, 40, 36), 2  # the largest size that fits the title whole
 HOME_CHART_WIDTH = WIDTH - 2 * MARGIN  # the still picture drawn for the card, at its chart width
 DOT_STEP = 4  # px: marks closer than this on a card's timeline are drawn once
-CACHE_DIR = ".site-builder-cache/share-cards"
+CACHE_DIR = f"{CACHE_ROOT}/share-cards"
 CARDS_DIR = "cards/"
 
 
@@ -159,9 +164,39 @@ def home_scene(title: str, kicker: str, colour: str, still_svg: str) -> dict[str
     ])
 
 
+PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
+POOL_FROM = 8  # missing cards from which drawing is spread over every core (a worker costs a start-up)
+
+
+def whole_png(data: bytes) -> bool:
+    """A kept card that is not a whole PNG (truncated, overwritten) is drawn again, never published."""
+    return data.startswith(PNG_START) and data.endswith(PNG_END)
+
+
+def draw(spec: dict[str, Any]) -> bytes:
+    import vl_convert
+
+    return bytes(vl_convert.vega_to_png(spec, scale=1))
+
+
+@functools.cache
+def _drawing_version() -> str:
+    try:
+        return metadata.version("vl-convert-python")
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def scene_key(spec: dict[str, Any]) -> str:
+    """A card's name in the cache: its scene and the version of the library that draws it."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False) + "\0" + _drawing_version()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass
 class CardCache:
-    """Drawn cards by the hash of their scene: in memory, and on disk when a folder is given."""
+    """Drawn cards by the hash of their scene: on disk when a folder is given (read back
+    when asked for, so a build of 10,000 cards does not hold them all), else in memory."""
 
     folder: Path | None = None
     drawn: dict[str, bytes] = field(default_factory=dict)
@@ -174,30 +209,57 @@ class CardCache:
             self.backdrops = {id(site.events): kept}  # only the current site's
         return kept[1]
 
-    def png(self, spec: dict[str, Any]) -> bytes:
-        key = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    def _kept(self, key: str) -> bytes | None:
         if key in self.drawn:
             return self.drawn[key]
         stored = self.folder / f"{key}.png" if self.folder else None
-        if stored is not None and stored.is_file() and not stored.is_symlink():
+        if stored is None or not stored.is_file() or stored.is_symlink():
+            return None
+        try:
             data = stored.read_bytes()
-        else:
-            import vl_convert
+        except OSError:
+            return None
+        return data if whole_png(data) else None
 
-            data = bytes(vl_convert.vega_to_png(spec, scale=1))
-            if stored is not None:
-                try:  # a cache, nothing more: a read-only site folder still builds
-                    stored.parent.mkdir(parents=True, exist_ok=True)
-                    stored.write_bytes(data)
-                except OSError:
-                    pass
-        self.drawn[key] = data
+    def _keep(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            self.drawn[key] = data
+        else:
+            store(self.folder / f"{key}.png", data)
+
+    def png(self, spec: dict[str, Any]) -> bytes:
+        key = scene_key(spec)
+        data = self._kept(key)
+        if data is None:
+            data = draw(spec)
+            self._keep(key, data)
         return data
 
+    def draw_missing(self, specs: list[dict[str, Any]]) -> int:
+        """Draw every card not kept yet, on every core when there are many (vl-convert holds
+        Python's lock while it draws, so threads would take turns); returns how many were drawn.
+        Each card is drawn in a fresh worker process from its scene alone, so the bytes are
+        the same as when drawn here."""
+        missing = {key: spec for spec in specs if self._kept(key := scene_key(spec)) is None}
+        if len(missing) < POOL_FROM or (os.cpu_count() or 1) < 2:
+            for key, spec in missing.items():
+                self._keep(key, draw(spec))
+            return len(missing)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-def event_card(site: Site, event: Event, category: Category, kicker: str, cache: CardCache) -> bytes:
-    return cache.png(scene(site, event.title, kicker, category.colour, event, cache.backdrop(site)))
+        keys, scenes = list(missing), list(missing.values())
+        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
+            for key, data in zip(keys, pool.map(draw, scenes, chunksize=8), strict=True):
+                self._keep(key, data)
+        return len(missing)
 
 
-def home_card(site: Site, kicker: str, still_svg: str, cache: CardCache) -> bytes:
-    return cache.png(home_scene(site.config.title, kicker, site.config.categories[0].colour, still_svg))
+def event_card(site: Site, event: Event, category: Category, kicker: str, kept: CardCache) -> dict[str, Any]:
+    """The scene of an event's card."""
+    return scene(site, event.title, kicker, category.colour, event, kept.backdrop(site))
+
+
+def home_card(site: Site, kicker: str, still_svg: str) -> dict[str, Any]:
+    """The scene of the home page's card."""
+    return home_scene(site.config.title, kicker, site.config.categories[0].colour, still_svg)

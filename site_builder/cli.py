@@ -61,6 +61,13 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", metavar="URL", help="public address of the site, e.g. https://example.org/timeline/ (default: base_url in site.yaml)")
     build.add_argument("--repository-url", metavar="URL",
                        help="where contributors edit the site, e.g. https://github.com/OWNER/REPO (default: repository_url in site.yaml)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="ignore the cache folder (.site-builder-cache/): draw every share card and write the whole site again")
+
+    clean = commands.add_parser("clean", help="remove the built site and the cache",
+                                description="Remove the output folder (only if a build made it) and the cache folder .site-builder-cache/.")
+    _add_site_option(clean)
+    clean.add_argument("--output", metavar="DIR", help="the built site to remove (default: output/ in the site folder)")
 
     check = commands.add_parser("check", help="validate everything, write nothing", description="Validate site.yaml, every event and every page; print every problem.")
     _add_site_option(check)
@@ -117,8 +124,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if args.command == "build":
         output = Path(args.output) if args.output else root / DEFAULT_OUTPUT
         overrides = pipeline.Overrides(base_url=args.base_url, repository_url=args.repository_url)
-        report = pipeline.build(root, output, overrides, strict=args.strict, on_wait=reporter.note)
+        report = pipeline.build(root, output, overrides, strict=args.strict, on_wait=reporter.note, use_cache=not args.no_cache)
         reporter.done(report.summary(), report.warnings)
+        return 0
+    if args.command == "clean":
+        output = Path(args.output) if args.output else root / DEFAULT_OUTPUT
+        removed = pipeline.clean(root, output)
+        reporter.note(f"Removed {' and '.join(display_path(path) for path in removed)}." if removed else "Nothing to remove.")
         return 0
     if args.command == "check":
         changed = changed_since(root, args.changed) if args.changed else None

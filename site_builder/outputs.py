@@ -15,7 +15,7 @@ change, every file is made again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ class Output:
     lazy: bool = False  # slow and rarely looked at while editing: made when first requested in preview
     per_edition: bool = True  # one copy per language edition (under <language>/), or one for the site
     bundle: bool = False  # made from the other outputs' pages, as a folder of files (the search index)
+    ahead: Callable[[Renderer, Any], dict[str, Any]] | None = None  # a scene a build draws before writing, with all others at once
 
 
 def _single(path: str) -> Callable[[Site], Iterable[Target]]:
@@ -64,7 +65,7 @@ OUTPUTS: tuple[Output, ...] = (
            Renderer.timeline_detail),
     Output("timeline-still", lambda site: STILL_IMAGES.values(), lambda site, _: site.events, Renderer.still_image, lazy=True),
     Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
-           lambda site, event: (event, site.events), Renderer.share_card, lazy=True),
+           lambda site, event: (event, site.events), Renderer.share_card, lazy=True, ahead=Renderer.card_scene),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
            lambda site, event: (event, site.neighbours[event.slug], site.figures_of(event), site.setters(site.figures_of(event))),
            Renderer.event_page),
@@ -112,6 +113,14 @@ class Lazy:
                 self._bytes, self._make = self._make(), None
             return self._bytes
 
+    def once(self) -> bytes:
+        """The bytes, made if need be, without keeping them (a build writes each file once)."""
+        with self._lock:
+            if self._bytes is not None:
+                return self._bytes
+            assert self._make is not None
+            return self._make()
+
 
 class Bundle:
     """A folder of files made together, on the first request for any of them."""
@@ -138,6 +147,7 @@ class Rendering:
     renderers: dict[str, Renderer] = field(default_factory=dict)  # by edition language
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
     bundles: dict[str, Bundle] = field(default_factory=dict)  # by the folder they fill, e.g. 'pagefind/'
+    waiting: dict[str, tuple[Output, str, Any]] = field(default_factory=dict)  # lazy files not made yet: output, language, subject
 
     def get(self, path: str) -> bytes | None:
         found = self.files.get(path)
@@ -149,11 +159,24 @@ class Rendering:
         return found() if isinstance(found, Lazy) else found
 
     def materialize(self) -> dict[str, bytes]:
-        """Every file as bytes, lazy ones and bundles included: what `build` writes."""
-        files = {path: data() if isinstance(data, Lazy) else data for path, data in self.files.items()}
-        for folder, bundle in self.bundles.items():
-            files.update((folder + name, data) for name, data in bundle().items())
-        return files
+        """Every file as bytes, lazy ones and bundles included."""
+        return dict(self.stream())
+
+    def stream(self) -> Iterator[tuple[str, bytes]]:
+        """Every file, in order of path, a lazy one made as it comes and not kept: what `build`
+        writes, so that a site's cards are never all in memory at once."""
+        bundled = {folder + name: data for folder, bundle in self.bundles.items() for name, data in bundle().items()}
+        for path in sorted([*self.files, *bundled]):
+            data = self.files.get(path)
+            if data is None:
+                yield path, bundled[path]
+            else:
+                yield path, data.once() if isinstance(data, Lazy) else data
+
+    def scenes_ahead(self) -> list[dict[str, Any]]:
+        """What the lazy files still to be made will draw, to draw it all at once."""
+        return [output.ahead(self.renderers[language], subject) for output, language, subject in self.waiting.values()
+                if output.ahead is not None]
 
 
 def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
@@ -169,6 +192,7 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     keys: dict[str, Hashable] = {}
     made: list[str] = []
     bundles: dict[str, Bundle] = {}
+    waiting: dict[str, tuple[Output, str, Any]] = {}
     every = editions(site.config)
     for output in OUTPUTS:
         if output.bundle:
@@ -193,12 +217,13 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
                     files[path] = previous.files[path]
                 elif output.lazy:
                     files[path] = Lazy(_bind(output.render, renderer, subject))
+                    waiting[path] = (output, edition.language, subject)
                     made.append(path)
                 else:
                     files[path] = output.render(renderer, subject)
                     made.append(path)
                 keys[path] = key
-    return Rendering(files, keys, renderers, made, bundles)
+    return Rendering(files, keys, renderers, made, bundles, waiting)
 
 
 def _bind(render: Callable[[Renderer, Any], Any], renderer: Renderer, subject: Any) -> Callable[[], bytes]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,9 @@ from datetime import date
 from pathlib import Path
 
 from . import formats, outputs
+from .buildrecord import CACHE_ROOT, BuildRecord, BuildRecords, inputs_key
 from .cards import CACHE_DIR as CARDS_CACHE
+from .cards import CardCache
 from .chartdata import build_date
 from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
@@ -26,11 +29,11 @@ from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
 from .messages import Messages
 from .model import Site, SiteConfig
-from .output_folder import check_output_folder
+from .output_folder import check_output_folder, made_by_us
 from .outputs import Rendering
 from .render import RenderCaches, Renderer
 from .validate import ParseCache, read_config, validate_site, with_slash
-from .write import tidy_if_idle, write_site
+from .write import OutputLock, tidy, tidy_if_idle, write_site
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,9 @@ class Overrides:
 class BuildReport:
     site: Site | None = None
     warnings: list[Problem] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # the paths written
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: BuildRecord | None = None  # set when nothing changed since this record: nothing was written
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -61,11 +65,19 @@ class BuildReport:
         finally:
             self.timings[name] = time.perf_counter() - start
 
+    @property
+    def pages(self) -> int:
+        return sum(1 for name in self.files if name.endswith(".html"))
+
     def summary(self) -> str:
+        seconds = sum(self.timings.values())
+        if self.up_to_date is not None:
+            done = self.up_to_date
+            return (f"Nothing changed since the last build: {done.events} events, {done.pages} pages ({done.files} files) "
+                    f"are up to date (checked in {seconds:.2f} s)")
         assert self.site is not None
-        pages = sum(1 for name in self.files if name.endswith(".html"))
         phases = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in self.timings.items())
-        return f"Built {len(self.site.events)} events into {pages} pages ({len(self.files)} files) in {sum(self.timings.values()):.2f} s: {phases}"
+        return f"Built {len(self.site.events)} events into {self.pages} pages ({len(self.files)} files) in {seconds:.2f} s: {phases}"
 
 
 def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overrides = Overrides(),
@@ -95,9 +107,7 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
-    caches = caches or RenderCaches()
-    if caches.cards.folder is None:  # kept between builds: an unchanged card is not drawn again
-        caches.cards.folder = site.root / CARDS_CACHE
+    caches = caches or RenderCaches(cards=CardCache(site.root / CARDS_CACHE))  # kept between builds: a card is drawn once
     renderers = {}
     for edition in editions(site.config):
         shown = site.edition(edition.language)
@@ -109,26 +119,58 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
 
 def input_folders(root: Path) -> list[Path]:
     """Every folder a build reads (or keeps for itself): none of them may hold the output."""
-    return [folder.path for folder in site_folders(root)] + [root / Path(CARDS_CACHE).parts[0], root / ".git"]
+    return [folder.path for folder in site_folders(root)] + [root / CACHE_ROOT, root / ".git"]
 
 
 def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False,
-          on_wait: Callable[[str], None] | None = None) -> BuildReport:
+          on_wait: Callable[[str], None] | None = None, use_cache: bool = True) -> BuildReport:
     """Check the output folder before reading anything, tidy up after a killed build, then
-    load, validate and render in memory; only then publish (`on_wait` hears if another
-    build of the same output is publishing and this one waits its turn)."""
+    load; stop there if nothing changed since the last build of this output. Otherwise
+    validate and render in memory, draw the share cards, and only then publish (`on_wait`
+    hears if another build of the same output is publishing and this one waits its turn).
+    `use_cache` False ignores the cache folder, reading and writing nothing there."""
     report = BuildReport()
     check_output_folder(output, root, input_folders(root))
     tidy_if_idle(output)
+    today = build_date()
+    records = BuildRecords(root) if use_cache else None
     with report.phase("load"):
         tree = SourceTree.read(root)
+        inputs = inputs_key(tree, {"overrides": dataclasses.asdict(overrides), "strict": strict}, today)
+        report.up_to_date = records.unchanged(output, inputs) if records else None
+    if report.up_to_date is not None:
+        report.warnings = report.up_to_date.problems()
+        return report
     with report.phase("validate"):
         report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
+    caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None))
     with report.phase("render"):
-        report.files = render(report.site, build_date()).materialize()
+        rendering = render(report.site, today, caches=caches)
+    with report.phase("draw"):
+        caches.cards.draw_missing(rendering.scenes_ahead())
     with report.phase("write"):
-        write_site(report.files, output, on_wait)
+        report.files = write_site(rendering.stream(), output, on_wait)
+    if records is not None:
+        records.save(output, inputs, report.warnings, len(report.site.events), report.pages, len(report.files))
     return report
+
+
+def clean(root: Path, output: Path) -> list[Path]:
+    """Remove the built site (only one our builds made, by the output rules) and the cache
+    folder; returns what was removed. Under the output's lock, so no build is publishing."""
+    removed = []
+    if output.exists():
+        check_output_folder(output, root, input_folders(root))
+        if made_by_us(output):
+            with OutputLock(output.resolve()):
+                tidy(output.resolve())
+                shutil.rmtree(output)
+            removed.append(output)
+    cache = root / CACHE_ROOT
+    if cache.is_dir() and not cache.is_symlink():
+        shutil.rmtree(cache)
+        removed.append(cache)
+    return removed
 
 
 def check(root: Path, strict: bool = False) -> BuildReport:

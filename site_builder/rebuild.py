@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from . import pipeline
+from .cards import CACHE_DIR as CARDS_CACHE
+from .cards import CardCache
 from .chartdata import build_date
 from .errors import Problem, SiteInvalid
 from .load import SourceTree
@@ -57,7 +59,7 @@ class LiveSite:
         self.today = today or build_date()
         self.tree = SourceTree.read(root)
         self.cache = ParseCache()
-        self.caches = RenderCaches()
+        self.caches = RenderCaches(cards=CardCache(root / CARDS_CACHE))  # cards drawn by earlier builds are reused
         self.last_good: Rendering | None = None
         self.snapshot = Snapshot(Rendering({}))
 

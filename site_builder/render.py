@@ -332,15 +332,22 @@ class Renderer:
 
     def share_card(self, event: Event | None) -> bytes:
         """The 1200×630 picture shown when a page is shared (the home page's when `event` is None)."""
+        return self.caches.cards.png(self.card_scene(event))
+
+    def card_scene(self, event: Event | None) -> dict[str, Any]:
+        """What a share card shows, as a Vega scene: cheap to make, costly to draw."""
         site, messages = self.site, self.messages
         if event is None:
             first, last = site.events[0], max(site.events, key=lambda e: e.last_day)
             still = charts.static_svg(site, self.timeline, messages, self.caches.compiler, cards.HOME_CHART_WIDTH)
-            return cards.home_card(site, f"{messages.gettext('Timeline')} · {messages.span(first.date, last.end_date or last.date)}",
-                                   still, self.caches.cards)
+            return cards.home_card(site, f"{messages.gettext('Timeline')} · {messages.span(first.date, last.end_date or last.date)}", still)
         category = site.config.category(event.category)
         kicker = f"{category.label} · {messages.span(event.date, event.end_date)}"
         return cards.event_card(site, event, category, kicker, self.caches.cards)
+
+    def draw_cards(self, subjects: list[Any]) -> None:
+        """Draw these cards ahead, all at once on every core (a build does; the preview server draws one when asked)."""
+        self.caches.cards.draw_missing([self.card_scene(subject) for subject in subjects])
 
     def here(self, url: str) -> str:
         """`url` in this renderer's edition (under its language folder, if any)."""

@@ -28,9 +28,10 @@ import errno
 import os
 import platform
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -188,27 +189,46 @@ def tidy_if_idle(output: Path) -> None:
             lock.release()
 
 
-def write_site(files: dict[str, bytes], output: Path, on_wait: Notify | None = None) -> None:
-    """Write `files` into a staging folder and swap it into place as the new output."""
+def write_site(files: Iterable[tuple[str, bytes]], output: Path, on_wait: Notify | None = None) -> list[str]:
+    """Write `files` into a staging folder and swap it into place as the new output; returns
+    the paths written. A file whose bytes are those of the previous build is linked to it
+    instead of written again, so it keeps its modification time (what `rsync` and upload
+    tools compare) and costs no space while both builds exist."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with OutputLock(output, on_wait):
         tidy(output)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
+        written: list[str] = []
         try:
             os.chmod(staging, 0o755)
             made: set[Path] = {staging}
-            for name in sorted(files):
+            for name, data in files:
                 target = staging / name
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
-                target.write_bytes(files[name])
+                if not _keep_previous(output / name, target, data):
+                    target.write_bytes(data)
+                written.append(name)
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: the folder is complete
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _publish(staging, output)
+    return written
+
+
+def _keep_previous(previous: Path, target: Path, data: bytes) -> bool:
+    """Link `target` to the previous build's file when that holds exactly `data`."""
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data) or previous.read_bytes() != data:
+            return False
+        os.link(previous, target)
+    except OSError:  # no previous file, or a filesystem without links: write it
+        return False
+    return True
 
 
 def _publish(staging: Path, output: Path) -> None:

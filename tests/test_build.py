@@ -139,7 +139,7 @@ def test_successful_build_replaces_output_and_removes_stale_pages(tiny_site: Tin
     assert result.code == 0
     assert not (tiny_site.root / "output/events/2025-01-01-extra").exists()
     assert re.fullmatch(
-        r"Built 1 events into 10 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, write \d+ ms\n",
+        r"Built 1 events into 10 pages \(\d+ files\) in \d+\.\d\d s: load \d+ ms, validate \d+ ms, render \d+ ms, draw \d+ ms, write \d+ ms\n",
         result.out,
     )
 

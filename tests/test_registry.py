@@ -237,13 +237,18 @@ class EditSequence(RuleBasedStateMachine):
             assert served(self.app, path) == (200, data), path
 
 
-def test_every_output_is_served_as_a_fresh_build_makes_it() -> None:
-    assert {output.name for output in OUTPUTS} >= {"home", "event", "category", "page", "static", "not-found"}
+def run_sequences(machine: type[EditSequence], examples: int, steps: int) -> None:
+    """Run the edit sequences Hypothesis draws (the same ones every run), counting them afresh."""
     STEPS.clear()
     STATES.clear()
-    run_state_machine_as_test(EditSequence, settings=settings(
-        max_examples=12, stateful_step_count=10, deadline=None, derandomize=True, database=None,
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=examples, stateful_step_count=steps, deadline=None, derandomize=True, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+
+
+def test_every_output_is_served_as_a_fresh_build_makes_it() -> None:
+    assert {output.name for output in OUTPUTS} >= {"home", "event", "category", "page", "static", "not-found"}
+    run_sequences(EditSequence, examples=12, steps=10)
     print(f"\n{len(STEPS)} edits applied; {len(STATES)} comparisons with a fresh build, {STATES.count(True)} of a valid site "
           f"and {STATES.count(False)} of an invalid one: "
           + ", ".join(f"{STEPS.count(kind)} {kind}" for kind in sorted(set(STEPS))))
@@ -251,6 +256,42 @@ def test_every_output_is_served_as_a_fresh_build_makes_it() -> None:
     touched = {thing for thing in ("event", "page", "site.yaml", "template", "static file") if any(thing in kind for kind in STEPS)}
     assert touched == {"event", "page", "site.yaml", "template", "static file"}
     assert {"add event", "delete event"} <= set(STEPS) and any(kind.startswith("change event") for kind in STEPS)
+
+
+def folder_files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+class CachedBuildSequence(EditSequence):
+    """The same edits, checked through `build` itself: after every edit, a build that uses
+    the cache (records, cards, files kept from the previous output) writes the same files
+    as a --no-cache build, and a second cached build finds nothing to do."""
+
+    @invariant()
+    def served_equals_a_fresh_build(self) -> None:
+        if not hasattr(self, "live"):
+            return
+        self.changed = set()
+        outcomes: list[list[Problem] | None] = []
+        for folder, use_cache in (("cached", True), ("uncached", False)):
+            try:
+                pipeline.build(self.root, self.tmp / folder, OVERRIDES, use_cache=use_cache)
+                outcomes.append(None)
+            except SiteInvalid as error:
+                outcomes.append(sorted(error.problems))
+        STATES.append(outcomes[0] is None)
+        assert outcomes[0] == outcomes[1]
+        if outcomes[0] is None:
+            assert folder_files(self.tmp / "cached") == folder_files(self.tmp / "uncached")
+            assert pipeline.build(self.root, self.tmp / "cached", OVERRIDES).up_to_date is not None
+
+
+def test_a_cached_build_equals_an_uncached_one_after_every_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763856000")
+    run_sequences(CachedBuildSequence, examples=4, steps=6)
+    print(f"\n{len(STEPS)} edits ({', '.join(sorted(set(STEPS)))}); {STATES.count(True)} builds of a valid site compared, "
+          f"{STATES.count(False)} of an invalid one")
+    assert len(STEPS) >= 12 and len(set(STEPS)) >= 5 and STATES.count(True) >= 8 and STATES.count(False) >= 2
 
 
 def test_a_broken_template_is_reported_with_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

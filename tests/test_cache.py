@@ -1,0 +1,119 @@
+"""The build's cache: a build with nothing changed writes nothing; an unchanged file keeps
+its modification time; --no-cache and `clean`; a damaged cache entry is never published.
+(That a cached build equals an uncached one after any sequence of edits is tested in
+test_registry.py.)"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from conftest import GOOD_EVENT, TinySite
+
+CACHE = ".site-builder-cache"
+UP_TO_DATE = re.compile(r"Nothing changed since the last build: 1 events, 10 pages \((\d+) files\) are up to date \(checked in \d+\.\d\d s\)\n")
+BUILT = re.compile(r"Built 1 events into 10 pages \((\d+) files\) in ")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def times_of(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_mtime_ns for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tiny_site: TinySite, run_cli) -> None:
+    first = run_cli("build", "--site", ".")
+    assert first.code == 0 and BUILT.match(first.out)
+    output = tiny_site.root / "output"
+    times = times_of(output)
+    again = run_cli("build", "--site", ".")
+    assert again.code == 0
+    found = UP_TO_DATE.fullmatch(again.out)
+    assert found and int(found.group(1)) == int(BUILT.match(first.out).group(1))  # type: ignore[union-attr]
+    assert times_of(output) == times
+
+
+def test_the_warnings_of_the_last_build_are_shown_again(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.event("2025-01-01-unfinished", GOOD_EVENT.replace("summary:", "summary: TODO", 1))
+    first, again = run_cli("build", "--site", "."), run_cli("build", "--site", ".")
+    assert "up to date" in again.out and "TODO" in first.err
+    assert again.err == first.err
+
+
+def test_after_an_edit_unchanged_files_keep_their_time_and_changed_ones_are_new(tiny_site: TinySite, run_cli) -> None:
+    assert run_cli("build", "--site", ".").code == 0
+    output = tiny_site.root / "output"
+    times = times_of(output)
+    event = next((tiny_site.root / "events").glob("*.yaml"))
+    event.write_text(event.read_text(encoding="utf-8").replace("summary: ", "summary: Newly, ", 1), encoding="utf-8")
+    result = run_cli("build", "--site", ".")
+    assert result.code == 0 and result.out.startswith("Built 1 events")
+    now = times_of(output)
+    page = f"events/{event.stem}/index.html"
+    assert b"Newly, " in (output / page).read_bytes() and now[page] != times[page]
+    kept = [name for name in times if now.get(name) == times[name]]
+    assert "static/css/site.css" in kept and "robots.txt" in kept and "data/events.csv" not in kept
+
+
+def test_a_file_changed_in_the_output_by_hand_is_put_back(tiny_site: TinySite, run_cli) -> None:
+    assert run_cli("build", "--site", ".").code == 0
+    output = tiny_site.root / "output"
+    built = files_of(output)
+    (output / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    (output / "extra.html").write_text("<p>left by hand</p>", encoding="utf-8")
+    result = run_cli("build", "--site", ".")
+    assert result.code == 0 and result.out.startswith("Built 1 events")
+    assert files_of(output) == built
+
+
+def test_no_cache_builds_the_same_site_and_leaves_no_cache(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "--site", ".", "--no-cache", "--output", str(tmp_path / "plain")).code == 0
+    assert not (tiny_site.root / CACHE).exists()
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "cached")).code == 0
+    assert (tiny_site.root / CACHE / "share-cards").is_dir()
+    again = run_cli("build", "--site", ".", "--no-cache", "--output", str(tmp_path / "cached"))
+    assert again.out.startswith("Built 1 events")  # not "up to date": the record is not read either
+    assert files_of(tmp_path / "plain") == files_of(tmp_path / "cached")
+
+
+def test_a_damaged_cached_card_is_drawn_again(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    cards = sorted((tiny_site.root / CACHE / "share-cards").glob("*.png"))
+    assert len(cards) == 2  # the event's and the home page's
+    whole = cards[0].read_bytes()
+    cards[0].write_bytes(whole[: len(whole) // 2])  # truncated, as by a full disk
+    cards[1].write_bytes(b"")
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "second")).code == 0
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
+    assert cards[0].read_bytes() == whole
+
+
+def test_a_damaged_build_record_is_ignored(tiny_site: TinySite, run_cli) -> None:
+    assert run_cli("build", "--site", ".").code == 0
+    output = tiny_site.root / "output"
+    built = files_of(output)
+    for record in (tiny_site.root / CACHE / "builds").glob("*.json"):
+        record.write_text(record.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    (output / "index.html").write_text("changed by hand", encoding="utf-8")
+    result = run_cli("build", "--site", ".")
+    assert result.code == 0 and result.out.startswith("Built 1 events")
+    assert files_of(output) == built
+
+
+def test_clean_removes_the_built_site_and_the_cache(tiny_site: TinySite, run_cli) -> None:
+    assert run_cli("build", "--site", ".").code == 0
+    result = run_cli("clean", "--site", ".")
+    assert (result.code, result.out) == (0, "Removed output and .site-builder-cache.\n")
+    assert sorted(os.listdir(tiny_site.root)) == ["content", "events", "site.yaml"]
+    assert run_cli("clean", "--site", ".").out == "Nothing to remove.\n"
+
+
+def test_clean_leaves_a_folder_no_build_made(tiny_site: TinySite, run_cli) -> None:
+    mine = tiny_site.write("output/notes.txt", "mine")
+    result = run_cli("clean", "--site", ".")
+    assert result.code == 2
+    assert "was not made by site-builder" in result.err
+    assert mine.read_text() == "mine"
