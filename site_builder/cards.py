@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .annotate import text_width
-from .buildrecord import CACHE_ROOT, store
+from .buildrecord import store
 from .model import Category, Event, Site
 
 WIDTH, HEIGHT = 1200, 630
@@ -37,7 +37,6 @@ TITLE_SIZE, TITLE_LINE, TITLE_LINES = 58, 70, 3
 HOME_TITLE_SIZES, HOME_TITLE_LINES = (44, 40, 36), 2  # the largest size that fits the title whole
 HOME_CHART_WIDTH = WIDTH - 2 * MARGIN  # the still picture drawn for the card, at its chart width
 DOT_STEP = 4  # px: marks closer than this on a card's timeline are drawn once
-CACHE_DIR = f"{CACHE_ROOT}/share-cards"
 CARDS_DIR = "cards/"
 
 

@@ -17,23 +17,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import formats, outputs
-from .buildrecord import CACHE_ROOT, BuildRecord, BuildRecords, inputs_key
-from .cards import CACHE_DIR as CARDS_CACHE
-from .cards import CardCache
+from .buildrecord import CACHE_ROOT, CARDS_CACHE, BuildRecord, BuildRecords, inputs_key
 from .chartdata import build_date
-from .editions import editions, translation_warnings
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
-from .messages import Messages
-from .model import Site, SiteConfig
 from .output_folder import check_output_folder, made_by_us
-from .outputs import Rendering
-from .render import RenderCaches, Renderer
-from .validate import ParseCache, read_config, validate_site, with_slash
 from .write import OutputLock, tidy, tidy_if_idle, write_site
+
+if TYPE_CHECKING:  # the stages after loading are imported when a build reaches them: a build with nothing changed never does
+    from .model import Site, SiteConfig
+    from .outputs import Rendering
+    from .render import RenderCaches
+    from .validate import ParseCache
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,8 @@ class Overrides:
     repository_url: str | None = None
 
     def apply(self, config: SiteConfig) -> SiteConfig:
+        from .validate import with_slash
+
         changes = {name: value for name, value in (("base_url", with_slash(self.base_url)),
                                                    ("repository_url", self.repository_url)) if value}
         return dataclasses.replace(config, **changes) if changes else config  # type: ignore[arg-type]
@@ -84,6 +84,9 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
              strict: bool = False) -> tuple[Site, list[Problem]]:
     """The site and its warnings, or SiteInvalid with every problem (warnings too, and
     warnings count as errors when `strict`)."""
+    from .editions import translation_warnings
+    from .validate import validate_site
+
     try:
         site, warnings = validate_site(tree.sources(), cache)
     except SiteInvalid as invalid:
@@ -99,6 +102,8 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
 
 def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
     """A language without an interface catalogue would show English buttons on a Vietnamese page."""
+    from .messages import Messages
+
     shown = display_path(tree.root / CONFIG_FILE)
     return [Problem(shown, 1, 1, "language", f"no interface catalogue for '{language}'; buttons and labels stay in English "
                     f"(add site_builder/locales/{language.replace('-', '_')}/LC_MESSAGES/messages.po)", "warning")
@@ -107,6 +112,11 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
+    from . import outputs
+    from .cards import CardCache
+    from .editions import editions
+    from .render import RenderCaches, Renderer
+
     caches = caches or RenderCaches(cards=CardCache(site.root / CARDS_CACHE))  # kept between builds: a card is drawn once
     renderers = {}
     for edition in editions(site.config):
@@ -143,6 +153,9 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
         return report
     with report.phase("validate"):
         report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
+    from .cards import CardCache
+    from .render import RenderCaches
+
     caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None))
     with report.phase("render"):
         rendering = render(report.site, today, caches=caches)
@@ -181,6 +194,8 @@ def check(root: Path, strict: bool = False) -> BuildReport:
 
 def load_config(root: Path) -> SiteConfig:
     """Only site.yaml: for commands such as `new` that must work while an event is unfinished."""
+    from .validate import read_config
+
     path = root / CONFIG_FILE
     problems = Problems()
     found = read_inside(path, root)  # by the build's rules: no link out of the site, no pipe
@@ -196,6 +211,8 @@ def load_config(root: Path) -> SiteConfig:
 
 def schema_text(config: SiteConfig, folder: str = EVENTS_DIR) -> str:
     """The JSON Schema editors use for the files of `folder` (events/ or figures/)."""
+    from . import formats
+
     schema = formats.figure_json_schema(config.editions[1:]) if folder == FIGURES_DIR else \
         formats.event_json_schema(config.category_keys, config.editions[1:])
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
@@ -203,7 +220,9 @@ def schema_text(config: SiteConfig, folder: str = EVENTS_DIR) -> str:
 
 def schema_files(root: Path) -> list[tuple[Path, str]]:
     """(schema file, folder) for events/ always, and figures/ when the site has one."""
-    return [(root / folder / formats.SCHEMA_FILE, folder) for folder in (EVENTS_DIR, FIGURES_DIR)
+    from .formats import SCHEMA_FILE
+
+    return [(root / folder / SCHEMA_FILE, folder) for folder in (EVENTS_DIR, FIGURES_DIR)
             if folder == EVENTS_DIR or (root / folder).is_dir()]
 
 

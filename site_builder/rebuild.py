@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from . import pipeline
-from .cards import CACHE_DIR as CARDS_CACHE
+from .buildrecord import CARDS_CACHE
 from .cards import CardCache
 from .chartdata import build_date
 from .errors import Problem, SiteInvalid
