@@ -27,6 +27,7 @@ from typing import Any
 from .annotate import text_width
 from .buildrecord import store
 from .model import Category, Event, Site
+from .progress import QUIET, Progress
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -234,14 +235,14 @@ class CardCache:
             self._keep(key, data)
         return data
 
-    def draw_missing(self, specs: list[dict[str, Any]]) -> int:
+    def draw_missing(self, specs: list[dict[str, Any]], progress: Progress = QUIET) -> int:
         """Draw every card not kept yet, on every core when there are many (vl-convert holds
         Python's lock while it draws, so threads would take turns); returns how many were drawn.
         Each card is drawn in a fresh worker process from its scene alone, so the bytes are
         the same as when drawn here."""
         missing = {key: spec for spec in specs if self._kept(key := scene_key(spec)) is None}
         if len(missing) < POOL_FROM or (os.cpu_count() or 1) < 2:
-            for key, spec in missing.items():
+            for key, spec in progress.over(missing.items(), "draw", len(missing), " cards"):
                 self._keep(key, draw(spec))
             return len(missing)
         import multiprocessing
@@ -249,7 +250,8 @@ class CardCache:
 
         keys, scenes = list(missing), list(missing.values())
         with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-            for key, data in zip(keys, pool.map(draw, scenes, chunksize=8), strict=True):
+            drawn = progress.over(pool.map(draw, scenes, chunksize=8), "draw", len(scenes), " cards")
+            for key, data in zip(keys, drawn, strict=True):
                 self._keep(key, data)
         return len(missing)
 

@@ -20,6 +20,7 @@ from .errors import SiteInvalid, UsageError, count
 from .invocation import command, program
 from .load import display_path
 from .output_folder import DEFAULT_OUTPUT
+from .progress import Progress
 from .reporting import Reporter, changed_since
 
 
@@ -124,7 +125,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if args.command == "build":
         output = Path(args.output) if args.output else root / DEFAULT_OUTPUT
         overrides = pipeline.Overrides(base_url=args.base_url, repository_url=args.repository_url)
-        report = pipeline.build(root, output, overrides, strict=args.strict, on_wait=reporter.note, use_cache=not args.no_cache)
+        report = pipeline.build(root, output, overrides, strict=args.strict, on_wait=reporter.note, use_cache=not args.no_cache,
+                                progress=Progress.on_terminal())
         reporter.done(report.summary(), report.warnings)
         return 0
     if args.command == "clean":

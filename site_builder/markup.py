@@ -18,12 +18,16 @@ link left without an address (`javascript:`, an impossible host) becomes its tex
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+from pathlib import Path
 
 import markdown
 import nh3
 from markupsafe import Markup
 
+from .buildrecord import engine_fingerprint, store
 from .urls import valid_url
 
 ALLOWED_TAGS = {
@@ -50,17 +54,53 @@ class MarkdownRenderer:
 
     Building a converter loads its extensions (milliseconds each time), and the preview
     server renders the same bodies again and again, so both are kept for the life of a
-    build or of a preview session.
+    build or of a preview session. Given a file (in the build's cache folder), results are
+    also kept between builds, by the hash of the text, for this version of the generator
+    (its code and libraries): a build after one edit converts one body, not all of them.
     """
 
-    def __init__(self) -> None:
-        self._converter = make_converter()
+    def __init__(self, kept: Path | None = None) -> None:
+        self._converter: markdown.Markdown | None = None
         self._done: dict[str, Markup] = {}
+        self._file = kept
+        self._stored = self._read() if kept is not None else {}
+        self._new = 0
+
+    def _read(self) -> dict[str, str]:
+        """The results kept by an earlier build; none if the file is missing, damaged or
+        written by another version of the generator."""
+        assert self._file is not None
+        try:
+            data = json.loads(self._file.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("generator") != engine_fingerprint() or not isinstance(data.get("html"), dict):
+            return {}
+        return {key: html for key, html in data["html"].items() if isinstance(html, str)}
 
     def __call__(self, text: str) -> Markup:
         if text not in self._done:
-            self._done[text] = render_markdown(text, self._converter)
+            stored = self._stored.get(_text_key(text))
+            if stored is not None:
+                self._done[text] = Markup(stored)
+            else:
+                if self._converter is None:
+                    self._converter = make_converter()
+                self._done[text] = render_markdown(text, self._converter)
+                self._new += 1
         return self._done[text]
+
+    def save(self) -> None:
+        """Keep this build's results for the next one (only what this build used, so the file
+        does not grow with texts long deleted); nothing to write if nothing was converted."""
+        if self._file is None or (self._new == 0 and len(self._done) == len(self._stored)):
+            return
+        html = {_text_key(text): str(result) for text, result in sorted(self._done.items())}
+        store(self._file, json.dumps({"generator": engine_fingerprint(), "html": html}, ensure_ascii=False).encode("utf-8"))
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def make_converter() -> markdown.Markdown:

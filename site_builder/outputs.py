@@ -28,6 +28,7 @@ from .feeds import FEED
 from .figurecharts import charted
 from .figures import FIGURES_DIR
 from .model import Site, page_file
+from .progress import QUIET, Progress
 from .render import EMBED_DIR, STILL_IMAGES, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
 from .theme import STATIC_PREFIX
@@ -92,7 +93,7 @@ OUTPUTS: tuple[Output, ...] = (
            lambda r, _: r.sitemap(), per_edition=False),
     Output("robots", _single("robots.txt"), _nothing, lambda r, _: r.robots(), per_edition=False),
     Output("not-found", _single("404.html"), _nothing, lambda r, _: r.not_found()),
-    # Last: it indexes the pages made above. Its dependency key is the hash of those pages.
+    # A bundle: made after every other output, from their pages. Its dependency key is the hash of those pages.
     Output("search", _single(SEARCH_DIR), _nothing, lambda r, pages: r.caches.search.bundle(pages), lazy=True, per_edition=False,
            bundle=True),
 )
@@ -183,9 +184,10 @@ def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
     return {language: renderer.site_wide for language, renderer in renderers.items()}
 
 
-def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None) -> Rendering:
+def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None, progress: Progress = QUIET) -> Rendering:
     """Every registered output in every edition (`renderers` has one per language); a file
-    whose key matches `previous` is reused, not made again."""
+    whose key matches `previous` is reused, not made again. Bundles come last: they are
+    made from the pages of every other output."""
     if previous is not None and site_wide(previous.renderers) != site_wide(renderers):
         previous = None
     files: dict[str, bytes | Lazy] = {}
@@ -194,35 +196,35 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     bundles: dict[str, Bundle] = {}
     waiting: dict[str, tuple[Output, str, Any]] = {}
     every = editions(site.config)
+    jobs = [(output, edition, target, subject) for output in OUTPUTS if not output.bundle
+            for edition in (every if output.per_edition else every[:1])
+            for target, subject in output.targets(renderers[edition.language].site)]
+    for output, edition, target, subject in progress.over(jobs, "render", len(jobs)):
+        renderer = renderers[edition.language]
+        path = edition.path(target)
+        if path in files:
+            raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
+        key = output.depends(renderer.site, subject)
+        if previous is not None and path in previous.keys and previous.keys[path] == key:
+            files[path] = previous.files[path]
+        elif output.lazy:
+            files[path] = Lazy(_bind(output.render, renderer, subject))
+            waiting[path] = (output, edition.language, subject)
+            made.append(path)
+        else:
+            files[path] = output.render(renderer, subject)
+            made.append(path)
+        keys[path] = key
+    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes)]
     for output in OUTPUTS:
-        if output.bundle:
-            pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes)]
-            for folder, _ in output.targets(site):
-                pages_hash = pages_key(pages)
-                if previous is not None and previous.keys.get(folder) == pages_hash and folder in previous.bundles:
-                    bundles[folder] = previous.bundles[folder]
-                else:
-                    bundles[folder] = Bundle(_bind_bundle(output.render, renderers[every[0].language], pages))
-                    made.append(folder)
-                keys[folder] = pages_hash
-            continue
-        for edition in every if output.per_edition else every[:1]:
-            renderer = renderers[edition.language]
-            for target, subject in output.targets(renderer.site):
-                path = edition.path(target)
-                if path in files:
-                    raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
-                key = output.depends(renderer.site, subject)
-                if previous is not None and path in previous.keys and previous.keys[path] == key:
-                    files[path] = previous.files[path]
-                elif output.lazy:
-                    files[path] = Lazy(_bind(output.render, renderer, subject))
-                    waiting[path] = (output, edition.language, subject)
-                    made.append(path)
-                else:
-                    files[path] = output.render(renderer, subject)
-                    made.append(path)
-                keys[path] = key
+        for folder, _ in output.targets(site) if output.bundle else []:
+            pages_hash = pages_key(pages)
+            if previous is not None and previous.keys.get(folder) == pages_hash and folder in previous.bundles:
+                bundles[folder] = previous.bundles[folder]
+            else:
+                bundles[folder] = Bundle(_bind_bundle(output.render, renderers[every[0].language], pages))
+                made.append(folder)
+            keys[folder] = pages_hash
     return Rendering(files, keys, renderers, made, bundles, waiting)
 
 

@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildrecord import CACHE_ROOT, CARDS_CACHE, BuildRecord, BuildRecords, inputs_key
+from .buildrecord import CACHE_ROOT, CARDS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
 from .chartdata import build_date
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
 from .output_folder import check_output_folder, made_by_us
+from .progress import QUIET, Progress
 from .write import OutputLock, tidy, tidy_if_idle, write_site
 
 if TYPE_CHECKING:  # the stages after loading are imported when a build reaches them: a build with nothing changed never does
@@ -110,7 +111,8 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
             for language in config.editions if not Messages(language).has_catalogue]
 
 
-def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None) -> Rendering:
+def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None,
+           progress: Progress = QUIET) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
     from . import outputs
     from .cards import CardCache
@@ -124,7 +126,7 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
         renderer = Renderer(shown, today, caches, edition=edition)
         kept = previous.renderers.get(edition.language) if previous is not None else None
         renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
-    return outputs.render(site, renderers, previous)
+    return outputs.render(site, renderers, previous, progress)
 
 
 def input_folders(root: Path) -> list[Path]:
@@ -133,12 +135,13 @@ def input_folders(root: Path) -> list[Path]:
 
 
 def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: bool = False,
-          on_wait: Callable[[str], None] | None = None, use_cache: bool = True) -> BuildReport:
+          on_wait: Callable[[str], None] | None = None, use_cache: bool = True, progress: Progress = QUIET) -> BuildReport:
     """Check the output folder before reading anything, tidy up after a killed build, then
     load; stop there if nothing changed since the last build of this output. Otherwise
     validate and render in memory, draw the share cards, and only then publish (`on_wait`
     hears if another build of the same output is publishing and this one waits its turn).
-    `use_cache` False ignores the cache folder, reading and writing nothing there."""
+    `use_cache` False ignores the cache folder, reading and writing nothing there;
+    `progress` shows bars for the long phases (on a terminal)."""
     report = BuildReport()
     check_output_folder(output, root, input_folders(root))
     tidy_if_idle(output)
@@ -154,15 +157,18 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     with report.phase("validate"):
         report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
     from .cards import CardCache
+    from .markup import MarkdownRenderer
     from .render import RenderCaches
 
-    caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None))
+    caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None),
+                          markdown=MarkdownRenderer(root / MARKDOWN_CACHE if use_cache else None))
     with report.phase("render"):
-        rendering = render(report.site, today, caches=caches)
+        rendering = render(report.site, today, caches=caches, progress=progress)
     with report.phase("draw"):
-        caches.cards.draw_missing(rendering.scenes_ahead())
+        caches.cards.draw_missing(rendering.scenes_ahead(), progress)
     with report.phase("write"):
-        report.files = write_site(rendering.stream(), output, on_wait)
+        report.files = write_site(progress.over(rendering.stream(), "write"), output, on_wait)
+    caches.markdown.save()
     if records is not None:
         records.save(output, inputs, report.warnings, len(report.site.events), report.pages, len(report.files))
     return report

@@ -5,8 +5,12 @@ test_registry.py.)"""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
+import shutil
+import sys
 from pathlib import Path
 
 from conftest import GOOD_EVENT, TinySite
@@ -117,3 +121,58 @@ def test_clean_leaves_a_folder_no_build_made(tiny_site: TinySite, run_cli) -> No
     assert result.code == 2
     assert "was not made by site-builder" in result.err
     assert mine.read_text() == "mine"
+
+
+def test_damaged_or_foreign_converted_markdown_is_converted_again(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    kept = tiny_site.root / CACHE / "markdown.json"
+    assert kept.is_file()
+    html = json.loads(kept.read_text(encoding="utf-8"))["html"]
+    assert html and all(isinstance(value, str) for value in html.values())
+    for damaged in ('{"generator": "another version", "html": {}}', kept.read_text(encoding="utf-8")[:-9], "[]"):
+        kept.write_text(damaged.replace("<p>", "<p>INJECTED "), encoding="utf-8")
+        (tiny_site.root / CACHE / "builds").rename(tmp_path / "records")  # so that the build does not stop at "up to date"
+        shutil.rmtree(tmp_path / "records")
+        assert run_cli("build", "--site", ".", "--output", str(tmp_path / "again")).code == 0
+        assert files_of(tmp_path / "again") == files_of(tmp_path / "first")
+
+
+def test_markdown_kept_from_the_last_build_is_used(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    tiny_site.event("2025-01-01-with-body", GOOD_EVENT + "body: |\n  A *first* account.\n")
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    kept = tiny_site.root / CACHE / "markdown.json"
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["html"] = {key: value.replace("<em>first</em>", "<em>kept</em>") for key, value in data["html"].items()}
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    (tiny_site.root / "site.yaml").write_text((tiny_site.root / "site.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    assert b"A <em>kept</em> account." in (tmp_path / "first/events/2025-01-01-with-body/index.html").read_bytes()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_on_a_terminal_a_long_build_shows_a_bar_per_phase(tiny_site: TinySite, monkeypatch) -> None:
+    from site_builder import progress
+    from site_builder.cli import main
+
+    monkeypatch.setattr(progress, "AFTER", 0.0)  # as if the build had already run for two seconds
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert main(["build", "--site", "."]) == 0
+    shown = screen.getvalue()
+    assert re.search(r"\rrender: +\d+%\|[^\r]*\| *\d+/31 \[", shown)  # every page, feed and data file to render
+    assert re.search(r"\rdraw: +\d+%\|[^\r]*\| *\d/2 \[", shown)  # the event's card and the home page's
+    assert re.search(r"\rwrite: \d+ files \[", shown)
+    assert shown.endswith(" \r")  # each bar is wiped when its phase ends
+
+
+def test_off_a_terminal_a_build_prints_only_its_summary(tiny_site: TinySite, run_cli, monkeypatch) -> None:
+    from site_builder import progress
+
+    monkeypatch.setattr(progress, "AFTER", 0.0)
+    result = run_cli("build", "--site", ".")
+    assert (result.code, result.err) == (0, "")
+    assert BUILT.match(result.out) and result.out.count("\n") == 1
