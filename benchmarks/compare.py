@@ -335,8 +335,8 @@ def table(builds: list[Build], sizes: list[int]) -> str:
         same, one = median(size, "this", "nothing changed"), median(size, "this", "one changed")
         peaks = " / ".join(f"{median(size, tool, 'cold', 'peak_mb'):.0f}" for tool in TOOLS)
         lines.append(f"| {size:,} | {seconds_text(cold['this'])} | {seconds_text(cold['pelican'])} | {seconds_text(cold['hugo'])} "
-                     f"| {cold['this'] / cold['pelican']:.1f} | {cold['this'] / cold['hugo']:.0f} | {seconds_text(same)} "
-                     f"| {same / cold['hugo']:.0f} | {one / cold['this']:.2f} | {peaks} |")
+                     f"| {cold['this'] / cold['pelican']:.2f} | {cold['this'] / cold['hugo']:.1f} | {seconds_text(same)} "
+                     f"| {same / cold['hugo']:.2f} | {one / cold['this']:.2f} | {peaks} |")
     lines += ["", "Every build (medians; peak MB of the cold build; files written by the cold build):", "",
               "| events | tool | cold | nothing changed | one changed | peak MB | files |", "|---:|---|---:|---:|---:|---:|---:|"]
     for size in sizes:
