@@ -94,9 +94,9 @@ def output_state(output: Path) -> dict[str, list[int]]:
     return state
 
 
-def store(path: Path, data: bytes) -> None:
-    """Put a cache entry in place whole (written beside it, then renamed), or not at all:
-    a cache, nothing more, so a read-only site folder still builds."""
+def store(path: Path, data: bytes) -> bool:
+    """Put a cache entry in place whole (written beside it, then renamed), or not at all
+    (False): a cache, nothing more, so a read-only site folder still builds."""
     scratch = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +107,8 @@ def store(path: Path, data: bytes) -> None:
     except OSError:
         if scratch is not None:
             Path(scratch).unlink(missing_ok=True)
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -222,10 +222,8 @@ class CardCache:
         return data if whole_png(data) else None
 
     def _keep(self, key: str, data: bytes) -> None:
-        if self.folder is None:
+        if self.folder is None or not store(self.folder / f"{key}.png", data):  # no folder, or one that cannot be written
             self.drawn[key] = data
-        else:
-            store(self.folder / f"{key}.png", data)
 
     def png(self, spec: dict[str, Any]) -> bytes:
         key = scene_key(spec)

@@ -1,7 +1,11 @@
-"""The whole build, top to bottom: load -> validate -> render -> write.
+"""The whole build, top to bottom: load -> (nothing changed? stop) -> validate -> render ->
+draw -> write.
 
-Nothing is written until everything has validated and rendered (as Zola loads the whole
-site before building it), so a failed build leaves the previous output exactly as it was.
+Nothing is published until everything has validated and rendered (as Zola loads the whole
+site before building it), so a failed build leaves the previous output exactly as it was;
+files are streamed into a staging folder that replaces the output only when complete.
+A build whose inputs and output are as the last one left them stops after loading
+(`buildrecord.py`), so the later stages are imported only when a build reaches them.
 `check` stops after validating; the preview server (`rebuild.py`) calls the same
 `validate` and `render` on the files it keeps in memory, and only adds watching and serving.
 """

@@ -176,3 +176,12 @@ def test_off_a_terminal_a_build_prints_only_its_summary(tiny_site: TinySite, run
     result = run_cli("build", "--site", ".")
     assert (result.code, result.err) == (0, "")
     assert BUILT.match(result.out) and result.out.count("\n") == 1
+
+
+def test_a_site_folder_where_the_cache_cannot_be_written_still_builds(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "--site", ".", "--no-cache", "--output", str(tmp_path / "plain")).code == 0
+    tiny_site.write(CACHE, "not a folder")  # as a read-only checkout would refuse it (tests run as root, so chmod would not)
+    result = run_cli("build", "--site", ".", "--output", str(tmp_path / "cached"))
+    assert (result.code, result.err) == (0, "")
+    assert files_of(tmp_path / "cached") == files_of(tmp_path / "plain")
+    assert (tiny_site.root / CACHE).read_text() == "not a folder"
