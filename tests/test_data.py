@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import feedparser
@@ -182,3 +183,29 @@ def test_a_rebuild_does_not_draw_unchanged_cards_again(tmp_path: Path) -> None:
     event.write_text(event.read_text(encoding="utf-8").replace("title: Court dismisses", "title: A court dismisses"), encoding="utf-8")
     assert main(["build", "--site", str(site)]) == 0
     assert len(set(cards_kept()) - set(first_cards)) == 2  # that event's card and the home page's, which pictures the whole chart
+
+
+def test_an_event_card_drawn_from_its_own_svg_is_the_picture_vega_draws(tmp_path: Path) -> None:
+    """Event cards skip Vega (their SVG is written directly, a third of the time): the PNG
+    must stay byte for byte what Vega and vl-convert make of the same scene, in every
+    language (Vietnamese and French titles, ellipses, one-line and wrapped titles)."""
+    import vl_convert
+
+    from site_builder import cards, pipeline
+    from site_builder.editions import editions
+    from site_builder.load import SourceTree
+    from site_builder.render import Renderer
+
+    from conftest import EDITIONS_FIXTURE
+
+    site, _ = pipeline.validate(SourceTree.read(EDITIONS_FIXTURE))
+    compared = 0
+    for edition in editions(site.config):
+        renderer = Renderer(site.edition(edition.language), date(2025, 11, 23), edition=edition)
+        for event in renderer.site.events[:3]:
+            scene = renderer.card_scene(event)
+            assert cards.scene_svg(scene) is not None
+            assert cards.draw(scene) == bytes(vl_convert.vega_to_png(scene, scale=1)), (edition.language, event.slug)
+            compared += 1
+    assert compared == 9
+    assert cards.scene_svg(renderer.card_scene(None)) is None  # the home card pictures the chart: drawn by Vega
