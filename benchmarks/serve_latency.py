@@ -1,7 +1,7 @@
 """Preview server speed: cold build time, and the time from saving an event until the
 rebuilt page is served, on synthetic sites of N events (deterministic seed).
 
-    python benchmarks/serve_latency.py --events 1000 10000 [--edits 15]
+    python benchmarks/serve_latency.py --events 1000 10000 [--edits 15] [--no-build]
 
 For each N: writes the site (benchmarks/synthetic.py), times `build.py build`, starts
 `build.py serve` on a free port, then repeatedly rewrites one event's title and polls its
@@ -55,13 +55,14 @@ def wait_until(check, timeout: float) -> float:  # type: ignore[no-untyped-def]
     raise TimeoutError("the server did not serve the change in time")
 
 
-def measure(events: int, edits: int) -> None:
+def measure(events: int, edits: int, build: bool = True) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
         files = write_site(site, events)
         started = time.perf_counter()
-        subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--output", str(Path(scratch) / "out")],
-                       check=True, capture_output=True)
+        if build:  # the preview server does not need it: --no-build skips drawing every share card
+            subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--output", str(Path(scratch) / "out")],
+                           check=True, capture_output=True)
         cold = time.perf_counter() - started
 
         port = free_port()
@@ -90,7 +91,8 @@ def measure(events: int, edits: int) -> None:
             print((Path(scratch) / "serve.log").read_text()[-1500:]) if "--verbose" in sys.argv else None
         times_ms = sorted(t * 1000 for t in times)
         p90 = times_ms[max(0, int(len(times_ms) * 0.9) - 1)]
-        print(f"N = {events:>6}: cold build {cold:6.2f} s | server ready in {first:6.2f} s | "
+        built = f"cold build {cold:6.2f} s" if build else "no build"
+        print(f"N = {events:>6}: {built} | server ready in {first:6.2f} s | "
               f"edit to served: median {statistics.median(times_ms):6.1f} ms, p90 {p90:6.1f} ms, worst {times_ms[-1]:6.1f} ms "
               f"({len(times_ms)} edits)", flush=True)
 
@@ -100,9 +102,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--edits", type=int, default=15)
     parser.add_argument("--verbose", action="store_true", help="print the end of the server's log")
+    parser.add_argument("--no-build", action="store_true", help="measure the preview server only, without a cold build first")
     args = parser.parse_args()
     for events in args.events:
-        measure(events, args.edits)
+        measure(events, args.edits, build=not args.no_build)
     return 0
 
 
