@@ -15,12 +15,15 @@ missing ones on every core before writing.
 from __future__ import annotations
 
 import base64
+import collections
 import functools
 import hashlib
+import itertools
 import json
 import math
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -174,6 +177,7 @@ def home_scene(title: str, kicker: str, colour: str, still_svg: str) -> dict[str
 
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 POOL_FROM = 8  # missing cards from which drawing is spread over every core (a worker costs a start-up)
+AHEAD = 8  # scenes queued per worker while cards are drawn
 
 
 def whole_png(data: bytes) -> bool:
@@ -300,25 +304,38 @@ class CardCache:
             self._keep(key, data)
         return data
 
-    def draw_missing(self, specs: list[dict[str, Any]], progress: Progress = QUIET) -> int:
-        """Draw every card not kept yet, on every core when there are many (vl-convert holds
-        Python's lock while it draws, so threads would take turns); returns how many were drawn.
-        Each card is drawn in a fresh worker process from its scene alone, so the bytes are
-        the same as when drawn here."""
-        missing = {key: spec for spec in specs if self._kept(key := scene_key(spec)) is None}
-        if len(missing) < POOL_FROM or (os.cpu_count() or 1) < 2:
-            for key, spec in progress.over(missing.items(), "draw", len(missing), " cards"):
+    def draw_missing(self, scenes: Iterable[dict[str, Any]], count: int, progress: Progress = QUIET) -> int:
+        """Draw every card of `scenes` (`count` of them) not kept yet, on every core when there
+        are many (vl-convert holds Python's lock while it draws, so threads would take turns);
+        returns how many were drawn. Each card is drawn in a fresh worker process from its
+        scene alone, so the bytes are the same as when drawn here. Scenes are made as the
+        workers take them, a few ahead: at 10,000 cards, queuing every scene at once held
+        about 900 MB."""
+        missing = ((key, spec) for spec in progress.over(scenes, "draw", count, " cards") if self._kept(key := scene_key(spec)) is None)
+        workers = os.cpu_count() or 1
+        first = list(itertools.islice(missing, POOL_FROM))
+        if len(first) < POOL_FROM or workers < 2:
+            drawn = 0
+            for key, spec in itertools.chain(first, missing):
                 self._keep(key, draw(spec))
-            return len(missing)
+                drawn += 1
+            return drawn
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import Future, ProcessPoolExecutor
 
-        keys, scenes = list(missing), list(missing.values())
-        with ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn")) as pool:
-            drawn = progress.over(pool.map(draw, scenes, chunksize=8), "draw", len(scenes), " cards")
-            for key, data in zip(keys, drawn, strict=True):
-                self._keep(key, data)
-        return len(missing)
+        drawn = 0
+        queued: collections.deque[tuple[str, Future[bytes]]] = collections.deque()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            for key, spec in itertools.chain(first, missing):
+                queued.append((key, pool.submit(draw, spec)))
+                while len(queued) > AHEAD * workers or (queued and queued[0][1].done()):
+                    done_key, future = queued.popleft()
+                    self._keep(done_key, future.result())
+                    drawn += 1
+            for done_key, future in queued:
+                self._keep(done_key, future.result())
+                drawn += 1
+        return drawn
 
 
 def event_card(site: Site, event: Event, category: Category, kicker: str, kept: CardCache) -> dict[str, Any]:

@@ -174,10 +174,11 @@ class Rendering:
             else:
                 yield path, data.once() if isinstance(data, Lazy) else data
 
-    def scenes_ahead(self) -> list[dict[str, Any]]:
-        """What the lazy files still to be made will draw, to draw it all at once."""
-        return [output.ahead(self.renderers[language], subject) for output, language, subject in self.waiting.values()
-                if output.ahead is not None]
+    def scenes_ahead(self) -> tuple[Iterator[dict[str, Any]], int]:
+        """What the lazy files still to be made will draw, to draw it all at once: the scenes,
+        made one by one as they are taken, and how many there are."""
+        ahead = [(output, language, subject) for output, language, subject in self.waiting.values() if output.ahead is not None]
+        return (output.ahead(self.renderers[language], subject) for output, language, subject in ahead if output.ahead is not None), len(ahead)
 
 
 def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:

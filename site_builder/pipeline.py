@@ -169,7 +169,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     with report.phase("render"):
         rendering = render(report.site, today, caches=caches, progress=progress)
     with report.phase("draw"):
-        caches.cards.draw_missing(rendering.scenes_ahead(), progress)
+        caches.cards.draw_missing(*rendering.scenes_ahead(), progress)
     with report.phase("write"):
         report.files = write_site(progress.over(rendering.stream(), "write"), output, on_wait)
     caches.markdown.save()

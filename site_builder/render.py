@@ -345,10 +345,6 @@ class Renderer:
         kicker = f"{category.label} · {messages.span(event.date, event.end_date)}"
         return cards.event_card(site, event, category, kicker, self.caches.cards)
 
-    def draw_cards(self, subjects: list[Any]) -> None:
-        """Draw these cards ahead, all at once on every core (a build does; the preview server draws one when asked)."""
-        self.caches.cards.draw_missing([self.card_scene(subject) for subject in subjects])
-
     def here(self, url: str) -> str:
         """`url` in this renderer's edition (under its language folder, if any)."""
         assert self.edition is not None
