@@ -15,6 +15,7 @@ the target is never opened or quoted. Links that stay inside the site are follow
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import stat
 from collections.abc import Callable
@@ -67,13 +68,27 @@ def display_path(path: Path) -> str:
     """Paths as a contributor types them: relative to the current folder when inside it.
 
     Only the folders above the file are resolved, never the file itself: a link is named as
-    the link, so an error never shows (or leaks) where a link out of the site points."""
-    cwd = Path.cwd()
+    the link, so an error never shows (or leaks) where a link out of the site points. Each
+    folder is resolved once per build (`_shown_folder`): 10,000 events share one folder."""
+    cwd = os.getcwd()
     absolute = Path(os.path.normpath(path.absolute()))
+    if absolute.name and str(absolute) != cwd:
+        folder = _shown_folder(str(absolute.parent), cwd)
+        if folder is not None:
+            return absolute.name if folder == "." else f"{folder}/{absolute.name}"
     for candidate in (absolute, absolute.parent.resolve() / absolute.name):
         if candidate.is_relative_to(cwd):
             return candidate.relative_to(cwd).as_posix() or "."
     return path.as_posix()
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown_folder(folder: str, cwd: str) -> str | None:
+    """A folder as display_path names what it holds, or None when that is not relative to `cwd`."""
+    for candidate in (Path(folder), Path(folder).resolve()):
+        if candidate.is_relative_to(cwd):
+            return candidate.relative_to(cwd).as_posix() or "."
+    return None
 
 
 def _whole_file(path: Path, message: str) -> Problem:
@@ -296,6 +311,7 @@ class SourceTree:
 
     @classmethod
     def read(cls, root: Path) -> SourceTree:
+        _shown_folder.cache_clear()  # a folder may have become a link since the last read
         folders = site_folders(root)
         tree = cls(root, _read(root / CONFIG_FILE, root, root.resolve()), folders, {folder.name: {} for folder in folders})
         for folder in folders:
