@@ -38,6 +38,7 @@ CACHE_ROOT = ".site-builder-cache"  # everything a build keeps for the next one;
 RECORDS_DIR = f"{CACHE_ROOT}/builds"
 CARDS_CACHE = f"{CACHE_ROOT}/share-cards"  # drawn share cards, by scene (cards.CardCache)
 MARKDOWN_CACHE = f"{CACHE_ROOT}/markdown.json"  # converted Markdown, by text (markup.MarkdownRenderer)
+CHARTS_CACHE = f"{CACHE_ROOT}/charts"  # compiled chart skeletons and still pictures (charts.ChartCompiler)
 FORMAT = 1
 SHAPING_LIBRARIES = ("jinja2", "markdown", "pyyaml", "altair", "vl-convert-python", "babel", "nh3", "python-slugify",
                      "icalendar", "pagefind", "pygments")

@@ -8,16 +8,19 @@ script keeps brush and zoom in step). Readers get compiled Vega and the Vega run
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Hashable
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal, cast
 
 import altair as alt
 import vl_convert
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from .buildrecord import engine_fingerprint, store
 from .chartdata import FONT_SIZE, LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
 from .chartwindow import SHOWN, finish_main, finish_overview
 from .messages import Messages
@@ -166,12 +169,41 @@ class ChartCompiler:
     """Compiles chart skeletons (specs without their data) once, then fills in the data.
 
     The data are the only part that changes when an event is edited, and keeping them out
-    of Altair and vl-convert makes a compile cost the same for 10 events or 10,000.
+    of Altair and vl-convert makes a compile cost the same for 10 events or 10,000. Given a
+    folder (the build's cache), compiled skeletons and still pictures are also kept between
+    builds, named by the hash of what they are made from and of the generator (its code and
+    libraries), so a build whose charts did not change never starts vl-convert for them.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self._compiled: dict[Hashable, str] = {}
         self._drawn: dict[str, str] = {}
+        self._folder = folder
+        self._used: set[str] = set()
+
+    def _kept(self, kind: str, made_of: str, make: Callable[[], str], whole: Callable[[str], bool]) -> str:
+        """`make()`, or what an earlier build kept of it (ignored unless `whole`)."""
+        if self._folder is None:
+            return make()
+        name = hashlib.sha256(f"{engine_fingerprint()}\0{kind}\0{made_of}".encode("utf-8", "surrogatepass")).hexdigest() + "." + kind
+        self._used.add(name)
+        try:
+            kept = (self._folder / name).read_text(encoding="utf-8")
+            if whole(kept):
+                return kept
+        except (OSError, UnicodeDecodeError):
+            pass
+        made = make()
+        store(self._folder / name, made.encode("utf-8"))
+        return made
+
+    def forget_unused(self) -> None:
+        """Remove what this build did not use, so the folder holds one build's charts."""
+        if self._folder is None or not self._folder.is_dir():
+            return
+        for path in self._folder.iterdir():
+            if path.name not in self._used and path.suffix in (".svg", ".json"):
+                path.unlink(missing_ok=True)
 
     def svg(self, spec: dict[str, Any]) -> str:
         """The still picture of a Vega spec, drawn once per distinct spec (drawing is slow)."""
@@ -179,18 +211,29 @@ class ChartCompiler:
         if key not in self._drawn:
             if len(self._drawn) >= KEPT_PICTURES:  # keep memory flat: forget the oldest
                 del self._drawn[next(iter(self._drawn))]
-            self._drawn[key] = _renumber_clip_ids(vl_convert.vega_to_svg(spec))
+            self._drawn[key] = self._kept("svg", key, lambda: _renumber_clip_ids(vl_convert.vega_to_svg(spec)),
+                                          lambda text: text.startswith("<svg") and text.rstrip().endswith("</svg>"))
         return self._drawn[key]
 
     def vega(self, key: Hashable, chart: Callable[[], alt.TopLevelMixin], datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-        """`key` names everything the chart depends on except its datasets."""
+        """`key` names everything the chart depends on except its datasets (its repr names it
+        on disk: the model's dataclasses show every field that the output depends on)."""
         if key not in self._compiled:
-            self._compiled[key] = json.dumps(vl_convert.vegalite_to_vega(chart().to_dict(validate=False), vl_version=VEGA_LITE_VERSION))
+            self._compiled[key] = self._kept(
+                "json", repr(key), lambda: json.dumps(vl_convert.vegalite_to_vega(chart().to_dict(validate=False), vl_version=VEGA_LITE_VERSION)),
+                _is_json_object)
         spec: dict[str, Any] = json.loads(self._compiled[key])
         for entry in spec.get("data", []):
             if entry.get("name") in datasets:
                 entry["values"] = datasets[entry["name"]]
         return spec
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 SLOTS = {"events": "@@events@@", "overview_events": "@@overview_events@@"}  # filled with pre-encoded rows

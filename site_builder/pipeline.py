@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildrecord import CACHE_ROOT, CARDS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
+from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
 from .chartdata import build_date
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
@@ -161,11 +161,13 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     with report.phase("validate"):
         report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
     from .cards import CardCache
+    from .charts import ChartCompiler
     from .markup import MarkdownRenderer
     from .render import RenderCaches
 
     caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None),
-                          markdown=MarkdownRenderer(root / MARKDOWN_CACHE if use_cache else None))
+                          markdown=MarkdownRenderer(root / MARKDOWN_CACHE if use_cache else None),
+                          compiler=ChartCompiler(root / CHARTS_CACHE if use_cache else None))
     with report.phase("render"):
         rendering = render(report.site, today, caches=caches, progress=progress)
     with report.phase("draw"):
@@ -173,6 +175,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     with report.phase("write"):
         report.files = write_site(progress.over(rendering.stream(), "write"), output, on_wait)
     caches.markdown.save()
+    caches.compiler.forget_unused()
     if records is not None:
         records.save(output, inputs, report.warnings, len(report.site.events), report.pages, len(report.files))
     return report

@@ -185,3 +185,35 @@ def test_a_site_folder_where_the_cache_cannot_be_written_still_builds(tiny_site:
     assert (result.code, result.err) == (0, "")
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "plain")
     assert (tiny_site.root / CACHE).read_text() == "not a folder"
+
+
+def test_a_build_whose_charts_did_not_change_does_not_compile_or_draw_them(tiny_site: TinySite, run_cli, monkeypatch,
+                                                                            tmp_path: Path) -> None:
+    import vl_convert
+
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    event = next((tiny_site.root / "events").glob("*.yaml"))
+    event.write_text(event.read_text(encoding="utf-8") + "body: |\n  A longer account.\n", encoding="utf-8")  # not shown by the chart
+
+    def refuse(*args: object, **options: object) -> None:
+        raise AssertionError("vl-convert was asked to compile or draw a chart that did not change")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(vl_convert, "vegalite_to_vega", refuse)
+        patch.setattr(vl_convert, "vega_to_svg", refuse)
+        result = run_cli("build", "--site", ".", "--output", str(tmp_path / "second"))
+    assert (result.code, result.err) == (0, "")
+    first, second = files_of(tmp_path / "first"), files_of(tmp_path / "second")
+    assert second["index.html"] == first["index.html"] and second["timeline.svg"] == first["timeline.svg"]
+
+
+def test_damaged_kept_charts_are_compiled_and_drawn_again(tiny_site: TinySite, run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "first")).code == 0
+    kept = sorted((tiny_site.root / CACHE / "charts").iterdir())
+    assert {path.suffix for path in kept} == {".json", ".svg"}
+    for path in kept:
+        path.write_text(path.read_text(encoding="utf-8")[: len(path.read_text(encoding="utf-8")) // 2], encoding="utf-8")
+    shutil.rmtree(tiny_site.root / CACHE / "builds")
+    assert run_cli("build", "--site", ".", "--output", str(tmp_path / "second")).code == 0
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
+    assert sorted(path.name for path in (tiny_site.root / CACHE / "charts").iterdir()) == [path.name for path in kept]
