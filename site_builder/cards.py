@@ -309,8 +309,9 @@ class CardCache:
         are many (vl-convert holds Python's lock while it draws, so threads would take turns);
         returns how many were drawn. Each card is drawn in a fresh worker process from its
         scene alone, so the bytes are the same as when drawn here. Scenes are made as the
-        workers take them, a few ahead: at 10,000 cards, queuing every scene at once held
-        about 900 MB."""
+        workers take them, a few ahead. The workers are spawned, so they import the main
+        module: a script that calls the build must guard its entry point with
+        `if __name__ == "__main__":` (build.py and `python -m site_builder` do)."""
         missing = ((key, spec) for spec in progress.over(scenes, "draw", count, " cards") if self._kept(key := scene_key(spec)) is None)
         workers = os.cpu_count() or 1
         first = list(itertools.islice(missing, POOL_FROM))
