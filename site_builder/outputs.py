@@ -84,7 +84,7 @@ OUTPUTS: tuple[Output, ...] = (
            lambda site, _: site.events, Renderer.embed),
     Output("data", _single(f"{DATA_DIR}index.html"), lambda site, _: site.events, lambda r, _: r.data_page()),
     Output("data-files", lambda site: [(DATA_DIR + name, name) for name in DOWNLOADS], lambda site, _: (site.events, site.figures),
-           Renderer.data_file),
+           Renderer.data_file, lazy=True),
     Output("feed", lambda site: [(FEED, None)] if site.config.base_url else [], lambda site, _: site.events, Renderer.feed),
     Output("category-feed", lambda site: [(c.url + FEED, c) for c in site.config.categories] if site.config.base_url else [],
            lambda site, category: site.events_in(category), Renderer.feed),
