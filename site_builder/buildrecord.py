@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cache
@@ -110,6 +112,26 @@ def store(path: Path, data: bytes) -> bool:
             Path(scratch).unlink(missing_ok=True)
         return False
     return True
+
+
+def read_entry(path: Path, whole: Callable[[bytes], bool]) -> bytes | None:
+    """A cache entry's bytes if it is a regular file (never through a link) that `whole`
+    accepts; None if it is missing, unreadable or damaged, so that it is made again."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if whole(data) else None
+
+
+def has_entry(path: Path) -> bool:
+    """Whether a cache entry is there, without reading it (`read_entry` checks it when it is used)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

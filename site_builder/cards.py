@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .annotate import text_width
-from .buildrecord import store
+from .buildrecord import has_entry, read_entry, store
 from .model import Category, Event, Site
 from .progress import QUIET, Progress
 
@@ -283,14 +283,11 @@ class CardCache:
     def _kept(self, key: str) -> bytes | None:
         if key in self.drawn:
             return self.drawn[key]
-        stored = self.folder / f"{key}.png" if self.folder else None
-        if stored is None or not stored.is_file() or stored.is_symlink():
-            return None
-        try:
-            data = stored.read_bytes()
-        except OSError:
-            return None
-        return data if whole_png(data) else None
+        return read_entry(self.folder / f"{key}.png", whole_png) if self.folder else None
+
+    def _has(self, key: str) -> bool:
+        """Whether a card is kept, without reading it: `png` checks it is whole when it is written."""
+        return key in self.drawn or (self.folder is not None and has_entry(self.folder / f"{key}.png"))
 
     def _keep(self, key: str, data: bytes) -> None:
         if self.folder is None or not store(self.folder / f"{key}.png", data):  # no folder, or one that cannot be written
@@ -312,7 +309,7 @@ class CardCache:
         workers take them, a few ahead. The workers are spawned, so they import the main
         module: a script that calls the build must guard its entry point with
         `if __name__ == "__main__":` (build.py and `python -m site_builder` do)."""
-        missing = ((key, spec) for spec in progress.over(scenes, "draw", count, " cards") if self._kept(key := scene_key(spec)) is None)
+        missing = ((key, spec) for spec in progress.over(scenes, "draw", count, " cards") if not self._has(key := scene_key(spec)))
         workers = os.cpu_count() or 1
         first = list(itertools.islice(missing, POOL_FROM))
         if len(first) < POOL_FROM or workers < 2:

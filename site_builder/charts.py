@@ -20,7 +20,7 @@ import altair as alt
 import vl_convert
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from .buildrecord import engine_fingerprint, store
+from .buildrecord import engine_fingerprint, read_entry, store
 from .chartdata import FONT_SIZE, LABEL_ROW, LAYOUTS, OVERVIEW_FIELDS, SIZE_BY_IMPORTANCE, TimelineData, script_json
 from .chartwindow import SHOWN, finish_main, finish_overview
 from .messages import Messages
@@ -187,12 +187,9 @@ class ChartCompiler:
             return make()
         name = hashlib.sha256(f"{engine_fingerprint()}\0{kind}\0{made_of}".encode("utf-8", "surrogatepass")).hexdigest() + "." + kind
         self._used.add(name)
-        try:
-            kept = (self._folder / name).read_text(encoding="utf-8")
-            if whole(kept):
-                return kept
-        except (OSError, UnicodeDecodeError):
-            pass
+        kept = read_entry(self._folder / name, lambda data: whole(_utf8(data) or ""))
+        if kept is not None:
+            return kept.decode("utf-8")
         made = make()
         store(self._folder / name, made.encode("utf-8"))
         return made
@@ -227,6 +224,14 @@ class ChartCompiler:
             if entry.get("name") in datasets:
                 entry["values"] = datasets[entry["name"]]
         return spec
+
+
+def _utf8(data: bytes) -> str | None:
+    """The text of a kept entry; None if it is not UTF-8 (damaged)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _is_json_object(text: str) -> bool:

@@ -27,7 +27,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from .buildrecord import engine_fingerprint, store
+from .buildrecord import engine_fingerprint, read_entry, store
 from .urls import valid_url
 
 ALLOWED_TAGS = {
@@ -71,8 +71,8 @@ class MarkdownRenderer:
         written by another version of the generator."""
         assert self._file is not None
         try:
-            data = json.loads(self._file.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(read_entry(self._file, lambda _: True) or b"{}")
+        except ValueError:
             return {}
         if not isinstance(data, dict) or data.get("generator") != engine_fingerprint() or not isinstance(data.get("html"), dict):
             return {}

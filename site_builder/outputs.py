@@ -177,8 +177,8 @@ class Rendering:
     def scenes_ahead(self) -> tuple[Iterator[dict[str, Any]], int]:
         """What the lazy files still to be made will draw, to draw it all at once: the scenes,
         made one by one as they are taken, and how many there are."""
-        ahead = [(output, language, subject) for output, language, subject in self.waiting.values() if output.ahead is not None]
-        return (output.ahead(self.renderers[language], subject) for output, language, subject in ahead if output.ahead is not None), len(ahead)
+        ahead = [(output.ahead, self.renderers[language], subject) for output, language, subject in self.waiting.values() if output.ahead]
+        return (scene(renderer, subject) for scene, renderer, subject in ahead), len(ahead)
 
 
 def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
