@@ -90,6 +90,29 @@ class MarkdownRenderer:
                 self._new += 1
         return self._done[text]
 
+    def known(self) -> dict[str, str]:
+        """Every result at hand, by the hash of its text: what a helper process starts from."""
+        return self._stored | {_text_key(text): str(result) for text, result in self._done.items()}
+
+    @classmethod
+    def knowing(cls, known: dict[str, str]) -> MarkdownRenderer:
+        """A renderer for a helper process (`spread.py`), starting from another's results."""
+        renderer = cls()
+        renderer._stored = known
+        return renderer
+
+    def converted(self) -> dict[str, str]:
+        """What this renderer converted or reused, by text: a helper sends it back, so that the
+        build keeps every result it used."""
+        return {text: str(result) for text, result in self._done.items()}
+
+    def adopt(self, results: dict[str, str]) -> None:
+        """Results a helper process made, kept as if made here."""
+        for text, html in results.items():
+            if text not in self._done:
+                self._done[text] = Markup(html)
+                self._new += _text_key(text) not in self._stored
+
     def save(self) -> None:
         """Keep this build's results for the next one (only what this build used, so the file
         does not grow with texts long deleted); nothing to write if nothing was converted."""

@@ -14,8 +14,10 @@ change, every file is made again.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +33,7 @@ from .model import Site, page_file
 from .progress import QUIET, Progress
 from .render import EMBED_DIR, STILL_IMAGES, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
+from .spread import Helpers, Job, spreading
 from .theme import STATIC_PREFIX
 
 Target = tuple[str, Any]  # (output path, the subject the file is about: an event, a category ...)
@@ -48,6 +51,7 @@ class Output:
     per_edition: bool = True  # one copy per language edition (under <language>/), or one for the site
     bundle: bool = False  # made from the other outputs' pages, as a folder of files (the search index)
     ahead: Callable[[Renderer, Any], dict[str, Any]] | None = None  # a scene a build draws before writing, with all others at once
+    spread: bool = False  # many pages of one kind: a large build renders them in helper processes, on every core (spread.py)
 
 
 def _single(path: str) -> Callable[[Site], Iterable[Target]]:
@@ -69,7 +73,7 @@ OUTPUTS: tuple[Output, ...] = (
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True, ahead=Renderer.card_scene),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
            lambda site, event: (event, site.neighbours[event.slug], site.figures_of(event), site.setters(site.figures_of(event))),
-           Renderer.event_page),
+           Renderer.event_page, spread=True),
     Output("figures", lambda site: [(page_file(FIGURES_DIR), None)] if site.figures else [],
            lambda site, _: (site.figures, site.setters(site.figures)), lambda r, _: r.figures_page()),
     Output("figure-chart", lambda site: [(f.chart_file, f) for f in site.figures if charted(f)], lambda site, figure: figure,
@@ -197,25 +201,38 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     bundles: dict[str, Bundle] = {}
     waiting: dict[str, tuple[Output, str, Any]] = {}
     every = editions(site.config)
-    jobs = [(output, edition, target, subject) for output in OUTPUTS if not output.bundle
+    jobs = [(output, edition, index, target, subject) for output in OUTPUTS if not output.bundle
             for edition in (every if output.per_edition else every[:1])
-            for target, subject in output.targets(renderers[edition.language].site)]
-    for output, edition, target, subject in progress.over(jobs, "render", len(jobs)):
+            for index, (target, subject) in enumerate(output.targets(renderers[edition.language].site))]
+    here: list[tuple[Output, Renderer, str, Any]] = []
+    elsewhere: list[Job] = []
+    for output, edition, index, target, subject in jobs:
         renderer = renderers[edition.language]
         path = edition.path(target)
         if path in files:
             raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
-        key = output.depends(renderer.site, subject)
+        key = keys[path] = output.depends(renderer.site, subject)
         if previous is not None and path in previous.keys and previous.keys[path] == key:
             files[path] = previous.files[path]
-        elif output.lazy:
+            continue
+        made.append(path)
+        if output.lazy:
             files[path] = Lazy(_bind(output.render, renderer, subject))
             waiting[path] = (output, edition.language, subject)
-            made.append(path)
-        else:
-            files[path] = output.render(renderer, subject)
-            made.append(path)
-        keys[path] = key
+            continue
+        files[path] = b""  # made below, in this process or a helper
+        here.append((output, renderer, path, subject))
+        if output.spread:
+            elsewhere.append(Job(output.name, edition.language, index, path))
+    if not spreading(len(elsewhere)):
+        elsewhere = []
+    helped = {job.path for job in elsewhere}
+    mine = (
+        (path, output.render(renderer, subject)) for output, renderer, path, subject in here if path not in helped)
+    with Helpers(renderers, elsewhere, next(iter(renderers.values())).caches.markdown) if elsewhere else nullcontext() as helpers:
+        theirs = helpers.results() if helpers is not None else iter(())
+        for path, data in progress.over(itertools.chain(mine, theirs), "render", len(here)):
+            files[path] = data
     pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes)]
     for output in OUTPUTS:
         for folder, _ in output.targets(site) if output.bundle else []:
