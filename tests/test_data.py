@@ -186,10 +186,15 @@ def test_a_rebuild_does_not_draw_unchanged_cards_again(tmp_path: Path) -> None:
 
 
 def test_an_event_card_drawn_from_its_own_svg_is_the_picture_vega_draws(tmp_path: Path) -> None:
-    """Event cards skip Vega (their SVG is written directly, a third of the time): the PNG
-    must stay byte for byte what Vega and vl-convert make of the same scene, in every
-    language (Vietnamese and French titles, ellipses, one-line and wrapped titles)."""
+    """Event cards skip Vega (their SVG is written directly, and their timeline's dots as
+    three paths, not one per dot: a third of the time): the picture must stay what Vega and
+    vl-convert make of the same scene, in every language (Vietnamese and French titles,
+    ellipses, one-line and wrapped titles). Band, text and rule are the same pixels; on the
+    timeline only the anti-aliased edges where dots overlap may differ, faintly."""
+    import io
+
     import vl_convert
+    from PIL import Image, ImageChops
 
     from site_builder import cards, pipeline
     from site_builder.editions import editions
@@ -205,7 +210,11 @@ def test_an_event_card_drawn_from_its_own_svg_is_the_picture_vega_draws(tmp_path
         for event in renderer.site.events[:3]:
             scene = renderer.card_scene(event)
             assert cards.scene_svg(scene) is not None
-            assert cards.draw(scene) == bytes(vl_convert.vega_to_png(scene, scale=1)), (edition.language, event.slug)
+            ours, vegas = (Image.open(io.BytesIO(png)).convert("RGB") for png in (cards.draw(scene), bytes(vl_convert.vega_to_png(scene, scale=1))))
+            difference = ImageChops.difference(ours, vegas).convert("L")
+            box = difference.getbbox()
+            assert box is None or (box[1] >= 520 and box[3] <= 560), (edition.language, event.slug, box)  # only on the timeline
+            assert sum(difference.histogram()[33:]) < 100, (edition.language, event.slug)  # and faint there
             compared += 1
     assert compared == 9
     assert cards.scene_svg(renderer.card_scene(None)) is None  # the home card pictures the chart: drawn by Vega
