@@ -185,6 +185,30 @@ class Rendering:
         return (scene(renderer, subject) for scene, renderer, subject in ahead), len(ahead)
 
 
+class SameKeys:
+    """Compares dependency keys, remembering the verdict for each pair of tuples it met.
+    Every card's key holds the whole event list, and each edit makes new event objects
+    (editions are localised afresh): comparing that list deeply for each of 3,000 cards
+    took 1.9 s of a 1,000-event preview rebuild. Keys are alive for the whole render, so
+    the identities of their tuples stay valid."""
+
+    def __init__(self) -> None:
+        self.verdicts: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, old: Any, new: Any) -> bool:
+        if old is new:
+            return True
+        if type(old) is not tuple or type(new) is not tuple:
+            return bool(old == new)
+        if len(old) != len(new):
+            return False
+        pair = (id(old), id(new))
+        verdict = self.verdicts.get(pair)
+        if verdict is None:
+            verdict = self.verdicts[pair] = all(self(a, b) for a, b in zip(old, new, strict=True))
+        return verdict
+
+
 def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
     return {language: renderer.site_wide for language, renderer in renderers.items()}
 
@@ -200,6 +224,7 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     made: list[str] = []
     bundles: dict[str, Bundle] = {}
     waiting: dict[str, tuple[Output, str, Any]] = {}
+    same = SameKeys()
     every = editions(site.config)
     jobs = [(output, edition, index, target, subject) for output in OUTPUTS if not output.bundle
             for edition in (every if output.per_edition else every[:1])
@@ -212,7 +237,7 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
         if path in files:
             raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
         key = keys[path] = output.depends(renderer.site, subject)
-        if previous is not None and path in previous.keys and previous.keys[path] == key:
+        if previous is not None and path in previous.keys and same(previous.keys[path], key):
             files[path] = previous.files[path]
             continue
         made.append(path)
