@@ -178,6 +178,7 @@ def home_scene(title: str, kicker: str, colour: str, still_svg: str) -> dict[str
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 POOL_FROM = 8  # missing cards from which drawing is spread over every core (a worker costs a start-up)
 AHEAD = 8  # scenes queued per worker while cards are drawn
+BATCH = 2000  # cards drawn by one pool of workers: a worker grows by about 0.17 MB a card, so each pool is replaced
 
 
 def whole_png(data: bytes) -> bool:
@@ -322,8 +323,9 @@ class CardCache:
     def draw_missing(self, scenes: Iterable[dict[str, Any]], count: int, progress: Progress = QUIET) -> int:
         """Draw every card of `scenes` (`count` of them) not kept yet, on every core when there
         are many (vl-convert holds Python's lock while it draws, so threads would take turns);
-        returns how many were drawn. Each card is drawn in a fresh worker process from its
-        scene alone, so the bytes are the same as when drawn here. Scenes are made as the
+        returns how many were drawn. Each card is drawn in a worker process from its scene
+        alone, so the bytes are the same as when drawn here; the workers are replaced every
+        BATCH cards, which bounds their memory (963 MB for one pool over 10,000 cards). Scenes are made as the
         workers take them, a few ahead. The workers are spawned, so they import the main
         module: a script that calls the build must guard its entry point with
         `if __name__ == "__main__":` (build.py and `python -m site_builder` do)."""
@@ -340,18 +342,23 @@ class CardCache:
         from concurrent.futures import Future, ProcessPoolExecutor
 
         drawn = 0
-        queued: collections.deque[tuple[str, Future[bytes]]] = collections.deque()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            for key, spec in itertools.chain(first, missing):
-                queued.append((key, pool.submit(draw, spec)))
-                while len(queued) > AHEAD * workers or (queued and queued[0][1].done()):
-                    done_key, future = queued.popleft()
+        pending = itertools.chain(first, missing)
+        while True:  # a fresh pool for every BATCH cards: vl-convert's memory grows with every card a worker draws
+            queued: collections.deque[tuple[str, Future[bytes]]] = collections.deque()
+            batch = 0
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for key, spec in itertools.islice(pending, BATCH):
+                    batch += 1
+                    queued.append((key, pool.submit(draw, spec)))
+                    while len(queued) > AHEAD * workers or (queued and queued[0][1].done()):
+                        done_key, future = queued.popleft()
+                        self._keep(done_key, future.result())
+                        drawn += 1
+                for done_key, future in queued:
                     self._keep(done_key, future.result())
                     drawn += 1
-            for done_key, future in queued:
-                self._keep(done_key, future.result())
-                drawn += 1
-        return drawn
+            if batch < BATCH:  # nothing is left (a pool given no work starts no process)
+                return drawn
 
 
 def event_card(site: Site, event: Event, category: Category, kicker: str, kept: CardCache) -> dict[str, Any]:

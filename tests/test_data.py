@@ -185,6 +185,36 @@ def test_a_rebuild_does_not_draw_unchanged_cards_again(tmp_path: Path) -> None:
     assert len(set(cards_kept()) - set(first_cards)) == 2  # that event's card and the home page's, which pictures the whole chart
 
 
+def test_cards_drawn_by_several_pools_of_workers_are_all_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers are replaced every BATCH cards (their memory grows with each card): ten cards
+    in pools of five (a count that divides evenly, the case that must still end) are the
+    cards one process draws."""
+    import concurrent.futures
+
+    from site_builder import cards
+    from site_builder.cli import main
+
+    from conftest import copy_site
+
+    site = copy_site(tmp_path / "site")
+    assert main(["build", "--site", str(site), "--output", str(tmp_path / "alone"), "--no-cache"]) == 0
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(cards.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(cards, "POOL_FROM", 2)
+    monkeypatch.setattr(cards, "BATCH", 5)
+    assert main(["build", "--site", str(site), "--output", str(tmp_path / "pooled"), "--no-cache"]) == 0
+    assert len(pools) == 3  # two full pools, and one given nothing, which ends the drawing
+    drawn = {path.name: path.read_bytes() for path in (tmp_path / "pooled/cards").iterdir()}
+    assert len(drawn) == 10 and drawn == {path.name: path.read_bytes() for path in (tmp_path / "alone/cards").iterdir()}
+
+
 def test_an_event_card_drawn_from_its_own_svg_is_the_picture_vega_draws(tmp_path: Path) -> None:
     """Event cards skip Vega (their SVG is written directly, and their timeline's dots as
     three paths, not one per dot: a third of the time): the picture must stay what Vega and
