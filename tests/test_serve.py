@@ -73,6 +73,15 @@ class Server:
         raise AssertionError(f"timed out waiting for {what}\n{self.log.read_text()}")
 
 
+def as_from_a_terminal() -> None:
+    """In the server's process, before it starts: Ctrl-C delivered and acted on, as when it
+    is started from a terminal. A process inherits an ignored or blocked SIGINT from its
+    parent (a test run started in the background, or by a tool that blocked it), and a
+    server started so would rightly not stop on Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def start_server(tmp_path: Path, *options: str, port: int | None = None) -> Server:
     root = copy_site(tmp_path / "site")
     port = port or free_port()
@@ -80,7 +89,7 @@ def start_server(tmp_path: Path, *options: str, port: int | None = None) -> Serv
     env = dict(os.environ, SOURCE_DATE_EPOCH=BUILD_DATE_EPOCH)
     with open(log, "w") as sink:
         process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root), "--port", str(port), *options],
-                                   stdout=sink, stderr=subprocess.STDOUT, text=True, cwd=root, env=env)
+                                   stdout=sink, stderr=subprocess.STDOUT, text=True, cwd=root, env=env, preexec_fn=as_from_a_terminal)
     return Server(root, port, process, log)
 
 
