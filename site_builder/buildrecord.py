@@ -117,9 +117,9 @@ def store(path: Path, data: bytes) -> bool:
 def read_entry(path: Path, whole: Callable[[bytes], bool]) -> bytes | None:
     """A cache entry's bytes if it is a regular file (never through a link) that `whole`
     accepts; None if it is missing, unreadable or damaged, so that it is made again."""
+    if not has_entry(path):
+        return None
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
         data = path.read_bytes()
     except OSError:
         return None

@@ -325,10 +325,10 @@ class CardCache:
         are many (vl-convert holds Python's lock while it draws, so threads would take turns);
         returns how many were drawn. Each card is drawn in a worker process from its scene
         alone, so the bytes are the same as when drawn here; the workers are replaced every
-        BATCH cards, which bounds their memory (963 MB for one pool over 10,000 cards). Scenes are made as the
-        workers take them, a few ahead. The workers are spawned, so they import the main
-        module: a script that calls the build must guard its entry point with
-        `if __name__ == "__main__":` (build.py and `python -m site_builder` do)."""
+        BATCH cards, which bounds their memory (963 MB for one pool over 10,000 cards).
+        Scenes are made as the workers take them, a few ahead. The workers are spawned, so
+        they import the main module: a script that calls the build must guard its entry
+        point with `if __name__ == "__main__":` (build.py and `python -m site_builder` do)."""
         missing = ((key, spec) for spec in progress.over(scenes, "draw", count, " cards") if not self._has(key := scene_key(spec)))
         workers = os.cpu_count() or 1
         first = list(itertools.islice(missing, POOL_FROM))

@@ -19,6 +19,7 @@ link left without an address (`javascript:`, an impossible host) becomes its tex
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -65,6 +66,7 @@ class MarkdownRenderer:
         self._file = kept
         self._stored = self._read() if kept is not None else {}
         self._new = 0
+        self._handed = 0  # results already handed over to the parent (`handed_over`)
 
     def _read(self) -> dict[str, str]:
         """The results kept by an earlier build; none if the file is missing, damaged or
@@ -101,10 +103,12 @@ class MarkdownRenderer:
         renderer._stored = known
         return renderer
 
-    def converted(self) -> dict[str, str]:
-        """What this renderer converted or reused, by text: a helper sends it back, so that the
-        build keeps every result it used."""
-        return {text: str(result) for text, result in self._done.items()}
+    def handed_over(self) -> dict[str, str]:
+        """What this renderer converted or reused since the last call, by text: a helper sends
+        it back, so that the build keeps every result it used (each result once)."""
+        done = {text: str(result) for text, result in itertools.islice(self._done.items(), self._handed, None)}
+        self._handed = len(self._done)
+        return done
 
     def adopt(self, results: dict[str, str]) -> None:
         """Results a helper process made, kept as if made here."""

@@ -254,7 +254,7 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     helped = {job.path for job in elsewhere}
     mine = (
         (path, output.render(renderer, subject)) for output, renderer, path, subject in here if path not in helped)
-    with Helpers(renderers, elsewhere, next(iter(renderers.values())).caches.markdown) if elsewhere else nullcontext() as helpers:
+    with Helpers(renderers, elsewhere) if elsewhere else nullcontext() as helpers:
         theirs = helpers.results() if helpers is not None else iter(())
         for path, data in progress.over(itertools.chain(mine, theirs), "render", len(here)):
             files[path] = data

@@ -58,16 +58,16 @@ def _task_list(jobs: list[Job], workers: int) -> list[list[Job]]:
 class Helpers:
     """The helper processes of one render, started with the work already handed out."""
 
-    def __init__(self, renderers: dict[str, Any], jobs: list[Job], markdown: MarkdownRenderer) -> None:
+    def __init__(self, renderers: dict[str, Any], jobs: list[Job]) -> None:
         import multiprocessing
 
         self.jobs = jobs
-        self.markdown = markdown
+        first = next(iter(renderers.values()))  # every edition's renderer shares the build's caches and date
+        self.markdown: MarkdownRenderer = first.caches.markdown
         workers = os.cpu_count() or 1
         sites = {language: (renderer.site, renderer.edition) for language, renderer in renderers.items()}
-        today = next(iter(renderers.values())).today
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start, initargs=(sites, today, markdown.known()))
+                                        initializer=_start, initargs=(sites, first.today, self.markdown.known()))
         self.tasks: list[tuple[list[Job], Future[Chunk]]] = [(task, self.pool.submit(_render, task)) for task in _task_list(jobs, workers)]
 
     def results(self) -> Iterator[tuple[str, bytes]]:
@@ -89,29 +89,26 @@ class Helpers:
 
 
 _renderers: dict[str, Any] = {}
+_outputs: dict[str, Any] = {}
 _targets: dict[tuple[str, str], list[Any]] = {}
-_sent: set[str] = set()  # Markdown texts whose results went back to the parent already
 
 
 def _start(sites: dict[str, tuple[Site, Edition]], today: date, known: dict[str, str]) -> None:
     """In a helper: one renderer per edition, sharing one Markdown renderer that knows the parent's results."""
+    from .outputs import OUTPUTS
     from .render import RenderCaches, Renderer
 
+    _outputs.update({output.name: output for output in OUTPUTS})
     caches = RenderCaches(markdown=MarkdownRenderer.knowing(known))
     _renderers.update({language: Renderer(site, today, caches, edition=edition) for language, (site, edition) in sites.items()})
 
 
 def _render(task: list[Job]) -> Chunk:
-    from .outputs import OUTPUTS
-
-    outputs = {output.name: output for output in OUTPUTS}
     pages = []
     for (name, language), jobs in itertools.groupby(task, key=lambda job: (job.output, job.language)):
-        renderer, output = _renderers[language], outputs[name]
+        renderer, output = _renderers[language], _outputs[name]
         targets = _targets.get((name, language))
         if targets is None:
             targets = _targets[(name, language)] = list(output.targets(renderer.site))
         pages += [bytes(output.render(renderer, targets[job.index][1])) for job in jobs]
-    converted = {text: html for text, html in next(iter(_renderers.values())).caches.markdown.converted().items() if text not in _sent}
-    _sent.update(converted)
-    return pages, converted
+    return pages, next(iter(_renderers.values())).caches.markdown.handed_over()

@@ -24,9 +24,9 @@ def handed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     pages: list[str] = []
     start = spread.Helpers.__init__
 
-    def counting(self: spread.Helpers, renderers, jobs, markdown) -> None:  # type: ignore[no-untyped-def]
+    def counting(self: spread.Helpers, renderers, jobs) -> None:  # type: ignore[no-untyped-def]
         pages.extend(job.path for job in jobs)
-        start(self, renderers, jobs, markdown)
+        start(self, renderers, jobs)
 
     monkeypatch.setattr(spread.Helpers, "__init__", counting)
     monkeypatch.setattr(spread.os, "cpu_count", lambda: 2)  # a one-core machine would never spread
