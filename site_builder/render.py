@@ -32,7 +32,7 @@ from .load import display_path
 from .markup import MarkdownRenderer
 from .messages import Messages, same_language
 from .model import Category, Event, Page, Site, Year, by_year
-from .search import SearchCache
+from .search import NOT_INDEXED, SearchCache
 from .theme import EXTRA_CSS, STATIC_PREFIX, THEME_ROOT, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGES = {"wide": ("timeline.svg", 960), "narrow": ("timeline-narrow.svg", 340)}  # name: (file, chart width)
@@ -131,6 +131,7 @@ def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRendere
     env.globals["figure_when"] = lambda reading: when_text(reading, messages)
     env.globals["figure_alt"] = lambda figure: describe_figure(figure, messages)
     env.globals["charted"] = charted
+    env.globals["not_indexed"] = Markup(NOT_INDEXED)
     env.tests["charted"] = charted
     return env
 

@@ -51,3 +51,22 @@ def test_without_javascript_the_box_is_hidden(browser, searchable_site: tuple[Pa
     page.goto(url)
     assert page.locator("#site-search").is_hidden()
     context.close()
+
+
+def indexed_text(output: Path) -> dict[str, str]:
+    """What Pagefind keeps of each page, by its URL: the text a search matches and shows."""
+    import gzip
+
+    fragments = (json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+                 for path in (output / "pagefind/fragment").iterdir())
+    return {fragment["url"]: fragment["content"] for fragment in fragments}
+
+
+def test_a_page_is_found_by_its_own_words_not_its_neighbours(editions_output: Path) -> None:
+    indexed = indexed_text(editions_output)
+    bridge = indexed["/events/2024-11-30-harbour-bridge-opens/"]
+    assert "The Harbour Bridge opens to walkers and cyclists. 30 November 2024" in bridge
+    assert "Cite this event" not in bridge and "Earlier" not in bridge  # the citation and the links to its neighbours
+    # The lists of events on the home, category and year pages are not indexed: the event's own page is its one result.
+    found = sorted(url for url, text in indexed.items() if "opens to walkers and cyclists" in text)
+    assert found == ["/events/2024-11-30-harbour-bridge-opens/", "/fr/events/2024-11-30-harbour-bridge-opens/"]  # untranslated in French
