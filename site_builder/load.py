@@ -91,6 +91,13 @@ def _shown_folder(folder: str, cwd: str) -> str | None:
     return None
 
 
+def _shown_in(folder: str | None, path: Path) -> str:
+    """display_path of a file given `_shown_folder` of its folder (worked out once per folder)."""
+    if folder is None:  # outside the current folder: named as given
+        return path.as_posix()
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
 def _whole_file(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "", message)
 
@@ -146,9 +153,10 @@ def inspect(path: Path, base: Path, boundary: Path) -> Inspected:
     return real
 
 
-def _read_regular(path: Path, real: Path) -> Entry | None:
+def _read_regular(path: Path, real: Path, shown: str | None = None) -> Entry | None:
     """Open without following a last-moment link and without blocking (a FIFO would hang the
-    build); only a regular file is read, and a special file is never even opened."""
+    build); only a regular file is read, and a special file is never even opened. `shown`:
+    the path's display_path, when the caller knows it."""
     try:
         mode = os.stat(real, follow_symlinks=False).st_mode
     except FileNotFoundError:
@@ -173,7 +181,7 @@ def _read_regular(path: Path, real: Path) -> Entry | None:
         return _whole_file(path, f"not a regular file: {_kind(mode)} is never read; remove it")
     with os.fdopen(descriptor, "rb") as handle:
         try:
-            return SourceFile(path, display_path(path), handle.read())
+            return SourceFile(path, shown or display_path(path), handle.read())
         except OSError as error:
             return _whole_file(path, f"cannot read file: {error.strerror or error}")
 
@@ -267,13 +275,28 @@ class Folder:
     def _scan(self, directory: Path, chain: list[Path], found: dict[Path, Entry]) -> None:
         """`chain`: the real folders walked down to `directory`, to stop a link that leads back up."""
         try:
-            names = sorted(os.listdir(directory))
+            with os.scandir(directory) as listing:
+                items = sorted(listing, key=lambda item: item.name)
         except OSError as error:
             found[directory] = _whole_file(directory, f"cannot read folder: {error.strerror or error}")
             return
-        for name in names:
+        shown = _shown_folder(os.path.normpath(directory.absolute()), os.getcwd())
+        for item in items:
+            name = item.name
             path = directory / name
             if is_editor_litter(name):
+                continue
+            if not item.is_symlink() and item.is_file(follow_symlinks=False):
+                # A plain file in a folder already found inside the site is inside it too (its
+                # real path is the folder's, plus its name): 10,000 events resolved one by one
+                # took most of a build that stops because nothing changed. Opening it refuses a
+                # link put there since.
+                wanted = self.wanted(path)
+                if wanted is False:
+                    continue
+                read = wanted if isinstance(wanted, Problem) else _read_regular(path, chain[-1] / name, _shown_in(shown, path))
+                if read is not None:
+                    found[path] = read
                 continue
             if self.recursive and path.is_dir():
                 real = inspect(path, self.base, self.boundary)
