@@ -86,14 +86,14 @@ class BuildReport:
 
 
 def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overrides = Overrides(),
-             strict: bool = False) -> tuple[Site, list[Problem]]:
+             strict: bool = False, progress: Progress = QUIET) -> tuple[Site, list[Problem]]:
     """The site and its warnings, or SiteInvalid with every problem (warnings too, and
     warnings count as errors when `strict`)."""
     from .editions import translation_warnings
     from .validate import validate_site
 
     try:
-        site, warnings = validate_site(tree.sources(), cache)
+        site, warnings = validate_site(tree.sources(), cache, progress)
     except SiteInvalid as invalid:
         raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
     site = dataclasses.replace(site, config=overrides.apply(site.config))
@@ -159,7 +159,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
         report.warnings = report.up_to_date.problems()
         return report
     with report.phase("validate"):
-        report.site, report.warnings = validate(tree, overrides=overrides, strict=strict)
+        report.site, report.warnings = validate(tree, overrides=overrides, strict=strict, progress=progress)
     from .cards import CardCache
     from .charts import ChartCompiler
     from .markup import MarkdownRenderer

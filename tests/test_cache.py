@@ -163,6 +163,7 @@ def test_on_a_terminal_a_long_build_shows_a_bar_per_phase(tiny_site: TinySite, m
     monkeypatch.setattr(sys, "stderr", screen)
     assert main(["build", "--site", "."]) == 0
     shown = screen.getvalue()
+    assert re.search(r"\rvalidate: +\d+%\|[^\r]*\| *\d/1 \[", shown)  # counting the events (this site has one)
     assert re.search(r"\rrender: +\d+%\|[^\r]*\| *\d+/21 \[", shown)  # every page and feed (cards and downloads are made after)
     assert re.search(r"\rdraw: +\d+%\|[^\r]*\| *\d/2 \[", shown)  # the event's card and the home page's
     assert re.search(r"\rwrite: \d+ files \[", shown)
