@@ -269,6 +269,8 @@ LICENCE = Record(
     ),
 )
 
+SHARE_CARDS = ("events", "site")  # the first is the default
+
 SITE = Record(
     title="Site configuration",
     fields=_translated((
@@ -287,6 +289,9 @@ SITE = Record(
         Field("licence", LICENCE, description="Licence of the site's text and data: the Data page and datapackage.json give it"),
         Field("citation", Text(one_line=False, paragraph=True, max_length=600),
               description="How to cite the dataset; {title}, {version} and {url} are filled in"),
+        Field("share_cards", Choice(SHARE_CARDS, "share-card setting"), default=SHARE_CARDS[0],
+              description="'events': a share card per event (a 1200×630 PNG of about 0.1 MB, some 25 ms to draw); "
+                          "'site': every page shares the home page's card (for a site of thousands of events)"),
     ), SITE_TEXT),
 )
 

@@ -268,6 +268,7 @@ class SiteConfig:
     publisher: str = ""
     licence: Licence | None = None
     citation: str = ""
+    share_cards: str = "events"  # formats.SHARE_CARDS: a card per event, or the home page's for every page
 
     def category(self, key: str) -> Category:
         return self._categories[key]

@@ -21,7 +21,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cards import CARDS_DIR
+from .cards import card_file, card_subjects
 from .data import DATA_DIR, DOWNLOADS
 from .density import detail_file, detail_years
 from .editions import editions
@@ -69,7 +69,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("timeline-detail", lambda site: [(detail_file(year), year) for year in detail_years(site)], lambda site, _: site.events,
            Renderer.timeline_detail),
     Output("timeline-still", lambda site: STILL_IMAGES.values(), lambda site, _: site.events, Renderer.still_image, lazy=True),
-    Output("share-card", lambda site: [(f"{CARDS_DIR}home.png", None)] + [(f"{CARDS_DIR}{e.slug}.png", e) for e in site.events],
+    Output("share-card", lambda site: [(card_file(site, subject), subject) for subject in card_subjects(site)],
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True, ahead=Renderer.card_scene),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
            lambda site, event: (event, site.neighbours[event.slug], site.figures_of(event), site.setters(site.figures_of(event))),

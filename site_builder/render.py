@@ -184,7 +184,7 @@ class Renderer:
         return renderer
 
     # -- pages --------------------------------------------------------------------------
-    def page(self, template: str, page_url: str, absolute: bool = False, card: str = cards.CARDS_DIR + "home.png", **values: Any) -> bytes:
+    def page(self, template: str, page_url: str, absolute: bool = False, card: str | None = None, **values: Any) -> bytes:
         """The page at `page_url` (the same in every edition) in this renderer's edition."""
         config = self.site.config
         fingerprints = self.site.theme.fingerprints
@@ -212,8 +212,8 @@ class Renderer:
             html = self.env.get_template(template).render(
                 site=self.site, config=config, page_url=page_url, list_item=list_item, by_year=by_year,
                 canonical=config.absolute(here), url=url, asset=asset, has_asset=fingerprints.__contains__,
-                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, card_url=config.absolute(edition.path(card)), site_file=link,
-                card_size=(cards.WIDTH, cards.HEIGHT), **values,
+                extra_css=EXTRA_CSS, alternates=alternates, edition=edition, site_file=link,
+                card_url=config.absolute(edition.path(card or cards.card_file(self.site, None))), card_size=(cards.WIDTH, cards.HEIGHT), **values,
             )
         except TemplateError as error:
             raise SiteInvalid([template_problem(error, template)]) from error
@@ -281,7 +281,7 @@ class Renderer:
         updated = event.last_updated
         cite = data.event_citation(event, config.publisher, config.title, address, messages.span(event.date, event.end_date),
                                    messages.date(updated) if updated else None, messages.gettext)
-        return self.page("event.html", event.url, card=f"{cards.CARDS_DIR}{event.slug}.png", event=event, category=config.category(event.category),
+        return self.page("event.html", event.url, card=cards.card_file(self.site, event), event=event, category=config.category(event.category),
                          links=self.site.neighbours[event.slug], citation=cite,
                          structured=script_json(structured.event_data(event, config, config.absolute(self.here(event.url)))),
                          bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))

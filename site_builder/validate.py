@@ -183,6 +183,7 @@ def read_config(path: str, data: bytes, problems: Problems) -> SiteConfig | None
         publisher=values["publisher"] or values["short_title"] or values["title"],
         licence=Licence(**values["licence"]) if values["licence"] else None,
         citation=_one_paragraph(values["citation"] or ""),
+        share_cards=values["share_cards"],
     )
 
 

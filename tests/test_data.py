@@ -16,7 +16,7 @@ import pytest
 from frictionless import Package
 from icalendar import Calendar
 
-from conftest import fixture_events
+from conftest import SITE_YAML, TinySite, fixture_events
 
 SLUGS = sorted(fixture_events())
 
@@ -248,3 +248,18 @@ def test_an_event_card_drawn_from_its_own_svg_is_the_picture_vega_draws(tmp_path
             compared += 1
     assert compared == 9
     assert cards.scene_svg(renderer.card_scene(None)) is None  # the home card pictures the chart: drawn by Vega
+
+
+def test_with_share_cards_site_every_page_shares_the_home_card(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.write("site.yaml", SITE_YAML.replace("title: Test timeline", "title: Test timeline\nshare_cards: site", 1))
+    assert run_cli("build", "--site", ".", "--output", "out").code == 0
+    assert sorted(path.name for path in (tiny_site.root / "out/cards").iterdir()) == ["home.png"]
+    event = (tiny_site.root / "out/events/2024-12-22-resolution-57/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://news.test/timeline/cards/home.png">' in event
+
+
+def test_share_cards_takes_events_or_site(tiny_site: TinySite, run_cli) -> None:
+    tiny_site.write("site.yaml", SITE_YAML.replace("title: Test timeline", "title: Test timeline\nshare_cards: sites", 1))
+    result = run_cli("check")
+    assert result.code == 1
+    assert "site.yaml:2:14: share_cards: 'sites' is not a known share-card setting (did you mean 'site'?); choose one of: events, site\n" in result.err, result.err
