@@ -35,6 +35,7 @@ from .render import EMBED_DIR, STILL_IMAGES, Renderer
 from .search import SEARCH_DIR, pages_key, searchable
 from .spread import Helpers, Job, spreading
 from .theme import STATIC_PREFIX
+from .write import Written
 
 Target = tuple[str, Any]  # (output path, the subject the file is about: an event, a category ...)
 
@@ -147,7 +148,7 @@ class Bundle:
 class Rendering:
     """One complete set of output files, with what each was made from."""
 
-    files: dict[str, bytes | Lazy]
+    files: dict[str, bytes | Lazy | Written]  # Written: already streamed to the build's staging folder
     keys: dict[str, Hashable] = field(default_factory=dict)
     renderers: dict[str, Renderer] = field(default_factory=dict)  # by edition language
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
@@ -161,6 +162,8 @@ class Rendering:
                 if path.startswith(folder):
                     return bundle().get(path[len(folder):])
             return None
+        if isinstance(found, Written):
+            return found.path.read_bytes()
         return found() if isinstance(found, Lazy) else found
 
     def materialize(self) -> dict[str, bytes]:
@@ -168,14 +171,14 @@ class Rendering:
         return dict(self.stream())
 
     def stream(self) -> Iterator[tuple[str, bytes]]:
-        """Every file, in order of path, a lazy one made as it comes and not kept: what `build`
-        writes, so that a site's cards are never all in memory at once."""
+        """Every file not written yet, in order of path, a lazy one made as it comes and not
+        kept: what `build` writes last, so that a site's cards are never all in memory at once."""
         bundled = {folder + name: data for folder, bundle in self.bundles.items() for name, data in bundle().items()}
         for path in sorted([*self.files, *bundled]):
             data = self.files.get(path)
             if data is None:
                 yield path, bundled[path]
-            else:
+            elif not isinstance(data, Written):
                 yield path, data.once() if isinstance(data, Lazy) else data
 
     def scenes_ahead(self) -> tuple[Iterator[dict[str, Any]], int]:
@@ -213,13 +216,15 @@ def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
     return {language: renderer.site_wide for language, renderer in renderers.items()}
 
 
-def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None, progress: Progress = QUIET) -> Rendering:
+def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None, progress: Progress = QUIET,
+           sink: Callable[[str, bytes], Written] | None = None) -> Rendering:
     """Every registered output in every edition (`renderers` has one per language); a file
     whose key matches `previous` is reused, not made again. Bundles come last: they are
-    made from the pages of every other output."""
+    made from the pages of every other output. A build gives a `sink` (its staging folder),
+    which takes each file as it is rendered, so the rendering keeps only where it went."""
     if previous is not None and site_wide(previous.renderers) != site_wide(renderers):
         previous = None
-    files: dict[str, bytes | Lazy] = {}
+    files: dict[str, bytes | Lazy | Written] = {}
     keys: dict[str, Hashable] = {}
     made: list[str] = []
     bundles: dict[str, Bundle] = {}
@@ -257,8 +262,8 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     with Helpers(renderers, elsewhere) if elsewhere else nullcontext() as helpers:
         theirs = helpers.results() if helpers is not None else iter(())
         for path, data in progress.over(itertools.chain(mine, theirs), "render", len(here)):
-            files[path] = data
-    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes)]
+            files[path] = sink(path, data) if sink is not None else data
+    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes | Written)]
     for output in OUTPUTS:
         for folder, _ in output.targets(site) if output.bundle else []:
             pages_hash = pages_key(pages)
@@ -275,5 +280,5 @@ def _bind(render: Callable[[Renderer, Any], Any], renderer: Renderer, subject: A
     return lambda: bytes(render(renderer, subject))
 
 
-def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer, pages: list[tuple[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer, pages: list[tuple[str, bytes | Written]]) -> Callable[[], dict[str, bytes]]:
     return lambda: dict(render(renderer, pages))

@@ -30,7 +30,7 @@ from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
 from .output_folder import check_output_folder, made_by_us
 from .progress import QUIET, Progress
-from .write import OutputLock, tidy, tidy_if_idle, write_site
+from .write import OutputLock, Staging, tidy, tidy_if_idle
 
 if TYPE_CHECKING:  # the stages after loading are imported when a build reaches them: a build with nothing changed never does
     from .model import Site, SiteConfig
@@ -116,8 +116,9 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None,
-           progress: Progress = QUIET) -> Rendering:
-    """Every registered output in every edition, reusing files of `previous` whose inputs did not change."""
+           progress: Progress = QUIET, staging: Staging | None = None) -> Rendering:
+    """Every registered output in every edition, reusing files of `previous` whose inputs did
+    not change; a build streams each file into its `staging` folder as it is rendered."""
     from . import outputs
     from .cards import CardCache
     from .editions import editions
@@ -130,7 +131,7 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
         renderer = Renderer(shown, today, caches, edition=edition)
         kept = previous.renderers.get(edition.language) if previous is not None else None
         renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
-    return outputs.render(site, renderers, previous, progress)
+    return outputs.render(site, renderers, previous, progress, staging.put if staging is not None else None)
 
 
 def input_folders(root: Path) -> list[Path]:
@@ -142,8 +143,9 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
           on_wait: Callable[[str], None] | None = None, use_cache: bool = True, progress: Progress = QUIET) -> BuildReport:
     """Check the output folder before reading anything, tidy up after a killed build, then
     load; stop there if nothing changed since the last build of this output. Otherwise
-    validate and render in memory, draw the share cards, and only then publish (`on_wait`
-    hears if another build of the same output is publishing and this one waits its turn).
+    validate; render into a staging folder, draw the share cards, write them and the rest
+    (downloads, search index), and only then publish (`on_wait` hears if another build of
+    the same output is under way and this one waits its turn).
     `use_cache` False ignores the cache folder, reading and writing nothing there;
     `progress` shows bars for the long phases (on a terminal)."""
     report = BuildReport()
@@ -168,12 +170,15 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None),
                           markdown=MarkdownRenderer(root / MARKDOWN_CACHE if use_cache else None),
                           compiler=ChartCompiler(root / CHARTS_CACHE if use_cache else None))
-    with report.phase("render"):
-        rendering = render(report.site, today, caches=caches, progress=progress)
-    with report.phase("draw"):
-        caches.cards.draw_missing(*rendering.scenes_ahead(), progress)
-    with report.phase("write"):
-        report.files = write_site(progress.over(rendering.stream(), "write"), output, on_wait)
+    with Staging(output, on_wait) as staging:
+        with report.phase("render"):
+            rendering = render(report.site, today, caches=caches, progress=progress, staging=staging)
+        with report.phase("draw"):
+            caches.cards.draw_missing(*rendering.scenes_ahead(), progress)
+        with report.phase("write"):
+            for name, data in progress.over(rendering.stream(), "write"):
+                staging.put(name, data)
+    report.files = sorted(staging.written)
     caches.markdown.save()
     caches.compiler.forget_unused()
     if records is not None:

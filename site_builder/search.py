@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+
+from .write import Written
 
 SEARCH_DIR = "pagefind/"
 SKIPPED = ("404.html", "embed/")  # the error page and the chart-only frames are not results
@@ -29,14 +33,17 @@ def searchable(path: str) -> bool:
     return path.endswith(".html") and not any(part in path for part in SKIPPED)
 
 
-def pages_key(pages: Iterable[tuple[str, bytes]]) -> str:
+Page = tuple[str, bytes | Written]  # a page's path under the site's root, and its HTML or where a build wrote it
+
+
+def pages_key(pages: Iterable[Page]) -> str:
     whole = hashlib.sha256()
     for path, html in pages:
-        whole.update(path.encode("utf-8") + b"\0" + hashlib.sha256(html).digest())
+        whole.update(path.encode("utf-8") + b"\0" + (html.digest if isinstance(html, Written) else hashlib.sha256(html).digest()))
     return whole.hexdigest()
 
 
-def index(pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def index(pages: list[Page]) -> dict[str, bytes]:
     """The Pagefind bundle for these pages (path under the site's root, HTML), file by file.
 
     The pages are laid out in a scratch folder and indexed by one run of the Pagefind binary,
@@ -54,13 +61,24 @@ def index(pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
         for path, html in pages:
             target = pages_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html)
+            if isinstance(html, Written):
+                _link_or_copy(html.path, target)
+            else:
+                target.write_bytes(html)
         done = subprocess.run([str(executable), "--site", str(pages_dir), "--output-path", str(written), "--root-selector", "main",
                                "--silent"], capture_output=True, text=True, check=False)
         if done.returncode:
             raise RuntimeError(f"Pagefind failed: {done.stderr.strip() or done.stdout.strip()}")
         files = {path.relative_to(written).as_posix(): path.read_bytes() for path in sorted(written.rglob("*")) if path.is_file()}
     return _in_order(files)
+
+
+def _link_or_copy(written: Path, target: Path) -> None:
+    """A page already written by the build, put in the scratch folder without reading it in."""
+    try:
+        os.link(written, target)
+    except OSError:  # another filesystem, or one without links
+        shutil.copyfile(written, target)
 
 
 def _in_order(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -80,7 +98,7 @@ class SearchCache:
     def __init__(self) -> None:
         self.kept: dict[str, dict[str, bytes]] = {}
 
-    def bundle(self, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    def bundle(self, pages: list[Page]) -> dict[str, bytes]:
         key = pages_key(pages)
         if key not in self.kept:
             self.kept.clear()  # one site at a time

@@ -25,13 +25,15 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import hashlib
 import os
 import platform
 import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -189,34 +191,66 @@ def tidy_if_idle(output: Path) -> None:
             lock.release()
 
 
-def write_site(files: Iterable[tuple[str, bytes]], output: Path, on_wait: Notify | None = None) -> list[str]:
-    """Write `files` into a staging folder and swap it into place as the new output; returns
-    the paths written. A file whose bytes are those of the previous build is linked to it
-    instead of written again, so it keeps its modification time (what `rsync` and upload
-    tools compare) and costs no space while both builds exist."""
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with OutputLock(output, on_wait):
-        tidy(output)
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.staging-", dir=output.parent))
-        written: list[str] = []
+@dataclass(frozen=True)
+class Written:
+    """A file already in the staging folder (a build streams its pages there as they are
+    rendered, so that they are never all in memory): where, and the hash of its bytes."""
+
+    path: Path
+    digest: bytes
+
+
+class Staging:
+    """The next output, written file by file into a staging folder under the output's lock,
+    and swapped into place when the `with` block ends without an error (removed if it
+    raises: the previous output stays exactly as it was). A file whose bytes are those of
+    the previous build is linked to it instead of written again, so it keeps its
+    modification time (what `rsync` and upload tools compare) and costs no space while
+    both builds exist."""
+
+    def __init__(self, output: Path, on_wait: Notify | None = None) -> None:
+        self.output = output.resolve()
+        self.lock = OutputLock(self.output, on_wait)
+        self.folder = self.output
+        self.written: list[str] = []
+        self._made: set[Path] = set()
+
+    def __enter__(self) -> Staging:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.lock.acquire()
         try:
-            os.chmod(staging, 0o755)
-            made: set[Path] = {staging}
-            for name, data in files:
-                target = staging / name
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                if not _keep_previous(output / name, target, data):
-                    target.write_bytes(data)
-                written.append(name)
-            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: the folder is complete
+            tidy(self.output)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.staging-", dir=self.output.parent))
+            os.chmod(self.folder, 0o755)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            self.lock.release()
             raise
-        _publish(staging, output)
-    return written
+        self._made = {self.folder}
+        return self
+
+    def put(self, name: str, data: bytes) -> Written:
+        target = self.folder / name
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        if not _keep_previous(self.output / name, target, data):
+            target.write_bytes(data)
+        self.written.append(name)
+        return Written(target, hashlib.sha256(data).digest())
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        try:
+            if kind is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                return
+            try:
+                (self.folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: the folder is complete
+            except BaseException:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise
+            _publish(self.folder, self.output)
+        finally:
+            self.lock.release()
 
 
 def _keep_previous(previous: Path, target: Path, data: bytes) -> bool:

@@ -207,6 +207,25 @@ def test_leftovers_of_killed_builds_are_removed_by_the_next_build(tiny_site: Tin
     assert sorted(os.listdir(tiny_site.root)) == [".site-builder-cache", "content", "events", "output", "site.yaml"]
 
 
+def test_a_build_that_fails_after_writing_some_pages_leaves_the_previous_output(tiny_site: TinySite, run_cli,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are streamed into the staging folder as they are rendered: a template error in
+    the event page comes after the home page and static files are written there."""
+    assert run_cli("build", "--output", "out").code == 0
+    out = tiny_site.root / "out"
+    before, names = files(out), everything(out)
+    put = write.Staging.put
+    written: list[str] = []
+    monkeypatch.setattr(write.Staging, "put", lambda staging, name, data: (written.append(name), put(staging, name, data))[1])
+    tiny_site.write("templates/event.html", "{% extends 'base.html' %}\n{% block main %}{{ 1 // 0 }}{% endblock %}\n")
+    result = run_cli("build", "--output", "out")
+    assert (result.code, result.err.splitlines()[0]) == (
+        1, "templates/event.html:2:1: template error: ZeroDivisionError: integer division or modulo by zero")
+    assert "index.html" in written  # written, then thrown away with the staging folder
+    assert (files(out), everything(out)) == (before, names)
+    assert leftovers(out) == []
+
+
 def test_without_exchange_a_kill_between_the_renames_is_repaired(tiny_site: TinySite, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the exchange is missing, the output is renamed away, then the new one in: a
     kill between the two leaves no output/, and the next build puts the old one back."""
