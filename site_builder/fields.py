@@ -20,7 +20,7 @@ import yaml
 
 from .model import PartialDate, Translation
 from .nodes import FLOAT, INT, INVALID, NULL, STR, TIMESTAMP, Kind, Reader, describe, did_you_mean
-from .textcheck import bracket_problem, code_point, control_character, invisible_only, is_visible, placeholder_host, shown
+from .textcheck import all_visible, bracket_problem, code_point, control_character, invisible_only, placeholder_host, shown
 from .urls import valid_url
 
 # Re-exported: the formats and the commands import the whole kit from here.
@@ -179,7 +179,7 @@ class WebURL(Kind):
             return value
         value = value.strip()
         parts = urlsplit(value)
-        hidden = not all(is_visible(character) for character in value)  # a zero-width space or a control character
+        hidden = not all_visible(value)  # a zero-width space or a control character
         written = valid_url(value)  # `|`, `[ ]`, a stray `%` percent-encoded, as a browser sends them
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s<>\"']", value) or hidden or written is None:
             return reader.error(node, where, f"'{shown(value)}' is not an http(s) URL")

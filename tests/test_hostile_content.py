@@ -7,6 +7,8 @@ Each error is asserted as the exact line a contributor sees: `path:line:col: fie
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from site_builder import formats
 from site_builder.fields import Record
@@ -264,3 +266,18 @@ def test_a_source_url_is_written_as_a_valid_address(tiny_site: TinySite, run_cli
 def test_a_source_url_with_an_impossible_host_is_refused(tiny_site: TinySite, run_cli) -> None:
     tiny_site.event("2024-12-22-resolution-57", GOOD_EVENT.replace("https://news.test/article", "https://news..test/article"))
     check_errors(run_cli, "events/2024-12-22-resolution-57.yaml:9:10: sources[0].url: 'https://news..test/article' is not an http(s) URL")
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.text(alphabet=st.characters(max_codepoint=0x7f), max_size=12)
+       | st.text(alphabet=st.sampled_from(" a~\t\x7f\u200b\u00a0é")))  # a space or one odd character among printable ones
+@example("a b")
+@example("a\tb")
+@example("a\u200bb")
+@example("https://news.test/a")
+def test_plain_ascii_is_judged_visible_and_quoted_as_character_by_character(text: str) -> None:
+    """all_visible and shown decide plain ASCII at C speed; they must agree with the rule
+    applied one character at a time (what every other text goes through)."""
+    from site_builder.textcheck import all_visible, code_point, is_visible, shown
+
+    assert all_visible(text) == all(is_visible(character) for character in text)
+    assert shown(text) == "".join(character if is_visible(character) or character == " " else f"<{code_point(character)}>" for character in text)
