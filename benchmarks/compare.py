@@ -257,7 +257,8 @@ def command(tool: str, corpus: Path, out: Path, peers: Peers) -> list[str]:
 
 def forget(tool: str, corpus: Path, out: Path) -> None:
     """Everything a build may reuse: the output, and each tool's caches."""
-    leftovers = {"this": [".site-builder-cache"], "one-card": [".site-builder-cache"], "pelican": ["cache", "__pycache__"], "hugo": ["resources", ".hugo_build.lock", "../hugo-cache"]}[tool]
+    leftovers = {"this": [".site-builder-cache"], "one-card": [".site-builder-cache"], "pelican": ["cache", "__pycache__"],
+                 "hugo": ["resources", ".hugo_build.lock", "../hugo-cache"]}[tool]
     for path in [out, *(corpus / name for name in leftovers)]:
         if path.is_dir():
             shutil.rmtree(path)
