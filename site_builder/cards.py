@@ -43,7 +43,6 @@ SERIF = "DejaVu Serif, Noto Serif, Times New Roman, serif"
 SANS = "DejaVu Sans, Noto Sans, Arial, sans-serif"
 TITLE_SIZE, TITLE_LINE, TITLE_LINES = 58, 70, 3
 HOME_TITLE_SIZES, HOME_TITLE_LINES = (44, 40, 36), 2  # the largest size that fits the title whole
-HOME_CHART_WIDTH = WIDTH - 2 * MARGIN  # the still picture drawn for the card, at its chart width
 DOT_STEP = 4  # px: marks closer than this on a card's timeline are drawn once
 CARDS_DIR = "cards/"
 

@@ -340,7 +340,9 @@ class Renderer:
         site, messages = self.site, self.messages
         if event is None:
             first, last = site.events[0], max(site.events, key=lambda e: e.last_day)
-            still = charts.static_svg(site, self.timeline, messages, self.caches.compiler, cards.HOME_CHART_WIDTH)
+            # The wide still the build draws anyway (scaled to the card's height, drawing it at the card's width changed
+            # nothing but the margin on the right, for 0.3-0.9 s more per build).
+            still = charts.static_svg(site, self.timeline, messages, self.caches.compiler, STILL_IMAGES["wide"][1])
             return cards.home_card(site, f"{messages.gettext('Timeline')} · {messages.span(first.date, last.end_date or last.date)}", still)
         category = site.config.category(event.category)
         kicker = f"{category.label} · {messages.span(event.date, event.end_date)}"
