@@ -354,7 +354,8 @@ class SourceTree:
         """Forget what was at or under `path`, then read what is there now: a file, a folder
         created or moved in (with what it holds), or nothing when it has gone."""
         entries = self.files[folder.name]
-        for key in [key for key in entries if key == path or path in key.parents]:
+        under = os.path.join(str(path), "")  # a string test: `path in key.parents` for 10,000 events took 0.3 s an edit
+        for key in [key for key in entries if key == path or str(key).startswith(under)]:
             del entries[key]
         if path == folder.path or (folder.recursive and path.is_dir()):
             entries.update(folder.scan(path))
