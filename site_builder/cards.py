@@ -361,15 +361,20 @@ class CardCache:
                 return drawn
 
 
+def cards_per_event(site: Site) -> bool:
+    """Whether each event has a card of its own: not when site.yaml says `share_cards: site`
+    (10,000 cards are 1.3 GB and 80% of a cold build)."""
+    return site.config.share_cards == "events"
+
+
 def card_subjects(site: Site) -> list[Event | None]:
-    """What has a card of its own: the home page (None), and each event unless site.yaml
-    says `share_cards: site` (10,000 cards are 1.3 GB and 80% of a cold build)."""
-    return [None, *site.events] if site.config.share_cards == "events" else [None]
+    """What has a card of its own: the home page (None), and each event if cards_per_event."""
+    return [None, *site.events] if cards_per_event(site) else [None]
 
 
 def card_file(site: Site, subject: Event | None) -> str:
     """The card a page shows: its event's own, or else the home page's."""
-    return f"{CARDS_DIR}{subject.slug}.png" if subject is not None and site.config.share_cards == "events" else f"{CARDS_DIR}home.png"
+    return f"{CARDS_DIR}{subject.slug}.png" if subject is not None and cards_per_event(site) else f"{CARDS_DIR}home.png"
 
 
 def event_card(site: Site, event: Event, category: Category, kicker: str, kept: CardCache) -> dict[str, Any]:

@@ -131,7 +131,7 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
         renderer = Renderer(shown, today, caches, edition=edition)
         kept = previous.renderers.get(edition.language) if previous is not None else None
         renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
-    return outputs.render(site, renderers, previous, progress, staging.put if staging is not None else None)
+    return outputs.render(site, renderers, previous, progress, staging.put_kept if staging is not None else None)
 
 
 def input_folders(root: Path) -> list[Path]:
