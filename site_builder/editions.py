@@ -10,6 +10,7 @@ line and marks the block with its real `lang`: never a silent fallback.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -124,16 +125,47 @@ def localize_config(config: SiteConfig, language: str) -> SiteConfig:
     )
 
 
-def localize_site(site: Site, language: str) -> Site:
+Shown = TypeVar("Shown", Event, Figure, Page)
+
+
+class Localised:
+    """Records as each edition shows them, kept while the record is the same object.
+
+    The preview server parses only the files that changed, so after an edit every other
+    event is the very object it was before; keeping its translation the same object too is
+    what lets the caches keyed by identity (list items, chart rows) and the dependency keys of
+    every page (`outputs.SameKeys`) see at a glance that it did not change. Each call keeps
+    only the records it was given, so nothing outlives the site it came from."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[str, str, str], dict[int, tuple[Any, Any]]] = {}
+
+    def records(self, kind: str, records: tuple[Shown, ...], language: str, default: str,
+                localize: Callable[[Shown, str, str], Shown]) -> tuple[Shown, ...]:
+        where = (kind, language, default)
+        before, now = self._kept.get(where, {}), {}
+        shown = []
+        for record in records:
+            kept = before.get(id(record))
+            if kept is None or kept[0] is not record:
+                kept = (record, localize(record, language, default))
+            now[id(record)] = kept
+            shown.append(kept[1])
+        self._kept[where] = now
+        return tuple(shown)
+
+
+def localize_site(site: Site, language: str, kept: Localised | None = None) -> Site:
     default = site.config.default_language
     if language == default:
         return site
+    kept = kept or Localised()
     return dataclasses.replace(
         site,
         config=localize_config(site.config, language),
-        events=tuple(localize_record(event, language, default) for event in site.events),
-        pages=tuple(localize_page(page, language, default) for page in site.pages),
-        figures=tuple(localize_record(figure, language, default) for figure in site.figures),
+        events=kept.records("events", site.events, language, default, localize_record),
+        pages=kept.records("pages", site.pages, language, default, localize_page),
+        figures=kept.records("figures", site.figures, language, default, localize_record),
     )
 
 

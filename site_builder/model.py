@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from .theme import Theme
 
 if TYPE_CHECKING:
+    from .editions import Localised
     from .figures import Figure
 
 Precision = Literal["year", "month", "day"]
@@ -447,11 +448,14 @@ class Site:
     def menu(self) -> tuple[tuple[str, str, str, int], ...]:
         return tuple(page.menu_entry for page in self.pages)
 
-    def edition(self, language: str) -> Site:
-        """The site as its `language` edition shows it: translated where translations exist."""
+    def edition(self, language: str, localised: Localised | None = None) -> Site:
+        """The site as its `language` edition shows it: translated where translations exist
+        (`localised` keeps the translations of records that did not change since the last site)."""
         from .editions import localize_site
 
+        if language == self.config.default_language:
+            return self  # not kept in itself: a site referring to itself would be freed only by a full garbage collection
         kept: dict[str, Site] = self.__dict__.setdefault("_editions", {})
         if language not in kept:
-            kept[language] = localize_site(self, language)
+            kept[language] = localize_site(self, language, localised)
         return kept[language]

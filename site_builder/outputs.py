@@ -105,12 +105,17 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 class Lazy:
-    """A file made on first request, once, whichever thread asks first."""
+    """A file made on first request, once, whichever thread asks first. Files that share a
+    `lock` are made one at a time (the preview server's pages share a Markdown converter)."""
 
-    def __init__(self, make: Callable[[], bytes]):
+    def __init__(self, make: Callable[[], bytes], lock: threading.RLock | None = None):
         self._make: Callable[[], bytes] | None = make
         self._bytes: bytes | None = None
-        self._lock = threading.Lock()
+        self._lock = lock or threading.RLock()
+
+    @property
+    def made(self) -> bool:
+        return self._bytes is not None
 
     def __call__(self) -> bytes:
         with self._lock:
@@ -154,6 +159,7 @@ class Rendering:
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
     bundles: dict[str, Bundle] = field(default_factory=dict)  # by the folder they fill, e.g. 'pagefind/'
     waiting: dict[str, tuple[Output, str, Any]] = field(default_factory=dict)  # lazy files not made yet: output, language, subject
+    deferred: list[str] = field(default_factory=list)  # on demand: files a build makes at once, made here when asked for (or idle)
 
     def get(self, path: str) -> bytes | None:
         found = self.files.get(path)
@@ -190,10 +196,12 @@ class Rendering:
 
 class SameKeys:
     """Compares dependency keys, remembering the verdict for each pair of tuples it met.
-    Every card's key holds the whole event list, and each edit makes new event objects
-    (editions are localised afresh): comparing that list deeply for each of 3,000 cards
-    took 1.9 s of a 1,000-event preview rebuild. Keys are alive for the whole render, so
-    the identities of their tuples stay valid."""
+    Every card's key holds the whole event list: comparing it for each of 3,000 cards took
+    1.9 s of a 1,000-event preview rebuild. A tuple of records (an event list) is compared
+    by Python's own tuple comparison, which passes over identical items without calling
+    their `__eq__`, and after an edit every event but one is the same object as before
+    (`editions.Localised`). Keys are alive for the whole render, so the identities of their
+    tuples stay valid."""
 
     def __init__(self) -> None:
         self.verdicts: dict[tuple[int, int], bool] = {}
@@ -208,7 +216,9 @@ class SameKeys:
         pair = (id(old), id(new))
         verdict = self.verdicts.get(pair)
         if verdict is None:
-            verdict = self.verdicts[pair] = all(self(a, b) for a, b in zip(old, new, strict=True))
+            nested = any(type(item) is tuple for item in old)
+            verdict = all(self(a, b) for a, b in zip(old, new, strict=True)) if nested else bool(old == new)
+            self.verdicts[pair] = verdict
         return verdict
 
 
@@ -217,11 +227,16 @@ def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
 
 
 def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None, progress: Progress = QUIET,
-           sink: Callable[[str, bytes], Written] | None = None) -> Rendering:
+           sink: Callable[[str, bytes], Written] | None = None, on_demand: threading.RLock | None = None) -> Rendering:
     """Every registered output in every edition (`renderers` has one per language); a file
     whose key matches `previous` is reused, not made again. Bundles come last: they are
     made from the pages of every other output. A build gives a `sink` (its staging folder),
-    which takes each file as it is rendered, so the rendering keeps only where it went."""
+    which takes each file as it is rendered, so the rendering keeps only where it went.
+
+    The preview server renders `on_demand` (Hugo's fast render): nothing is made now; every
+    file whose key changed is made when first asked for, one at a time under the given lock.
+    After an edit of one event at 10,000 events a build's way remakes the home, year,
+    category, data and embed pages of every edition (6 s); this way, the page in the browser."""
     if previous is not None and site_wide(previous.renderers) != site_wide(renderers):
         previous = None
     files: dict[str, bytes | Lazy | Written] = {}
@@ -229,6 +244,7 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     made: list[str] = []
     bundles: dict[str, Bundle] = {}
     waiting: dict[str, tuple[Output, str, Any]] = {}
+    deferred: list[str] = []
     same = SameKeys()
     every = editions(site.config)
     jobs = [(output, edition, index, target, subject) for output in OUTPUTS if not output.bundle
@@ -246,9 +262,12 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
             files[path] = previous.files[path]
             continue
         made.append(path)
-        if output.lazy:
-            files[path] = Lazy(_bind(output.render, renderer, subject))
-            waiting[path] = (output, edition.language, subject)
+        if output.lazy or on_demand is not None:
+            files[path] = Lazy(_bind(output.render, renderer, subject), on_demand)
+            if output.lazy:
+                waiting[path] = (output, edition.language, subject)
+            else:
+                deferred.append(path)
             continue
         files[path] = b""  # made below, in this process or a helper
         here.append((output, renderer, path, subject))
@@ -263,22 +282,30 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
         theirs = helpers.results() if helpers is not None else iter(())
         for path, data in progress.over(itertools.chain(mine, theirs), "render", len(here)):
             files[path] = sink(path, data) if sink is not None else data
-    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes | Written)]
+    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path)]  # no lazy output is a page
     for output in OUTPUTS:
         for folder, _ in output.targets(site) if output.bundle else []:
-            pages_hash = pages_key(pages)
+            pages_hash = _same_pages_key(pages, made) if on_demand is not None else \
+                pages_key((path, data) for path, data in pages if not isinstance(data, Lazy))  # a build made them all
             if previous is not None and previous.keys.get(folder) == pages_hash and folder in previous.bundles:
                 bundles[folder] = previous.bundles[folder]
             else:
                 bundles[folder] = Bundle(_bind_bundle(output.render, renderers[every[0].language], pages))
                 made.append(folder)
             keys[folder] = pages_hash
-    return Rendering(files, keys, renderers, made, bundles, waiting)
+    return Rendering(files, keys, renderers, made, bundles, waiting, deferred)
 
 
 def _bind(render: Callable[[Renderer, Any], Any], renderer: Renderer, subject: Any) -> Callable[[], bytes]:
     return lambda: bytes(render(renderer, subject))
 
 
-def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer, pages: list[tuple[str, bytes | Written]]) -> Callable[[], dict[str, bytes]]:
-    return lambda: dict(render(renderer, pages))
+def _same_pages_key(pages: list[tuple[str, bytes | Lazy | Written]], made: list[str]) -> Hashable:
+    """A bundle's key when its pages are not made yet: the same pages, none of them made anew."""
+    anew = set(made)
+    return object() if any(path in anew for path, _ in pages) else tuple(path for path, _ in pages)
+
+
+def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer,
+                 pages: list[tuple[str, bytes | Lazy | Written]]) -> Callable[[], dict[str, bytes]]:
+    return lambda: dict(render(renderer, [(path, data() if isinstance(data, Lazy) else data) for path, data in pages]))

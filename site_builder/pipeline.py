@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from threading import RLock
 from typing import TYPE_CHECKING
 
 from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
@@ -116,9 +117,10 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None,
-           progress: Progress = QUIET, staging: Staging | None = None) -> Rendering:
+           progress: Progress = QUIET, staging: Staging | None = None, on_demand: RLock | None = None) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did
-    not change; a build streams each file into its `staging` folder as it is rendered."""
+    not change; a build streams each file into its `staging` folder as it is rendered, the
+    preview server has them made when asked for, one at a time under its `on_demand` lock."""
     from . import outputs
     from .cards import CardCache
     from .editions import editions
@@ -127,11 +129,11 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
     caches = caches or RenderCaches(cards=CardCache(site.root / CARDS_CACHE))  # kept between builds: a card is drawn once
     renderers = {}
     for edition in editions(site.config):
-        shown = site.edition(edition.language)
+        shown = site.edition(edition.language, caches.localised)
         renderer = Renderer(shown, today, caches, edition=edition)
         kept = previous.renderers.get(edition.language) if previous is not None else None
         renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
-    return outputs.render(site, renderers, previous, progress, staging.put_kept if staging is not None else None)
+    return outputs.render(site, renderers, previous, progress, staging.put_kept if staging is not None else None, on_demand)
 
 
 def input_folders(root: Path) -> list[Path]:

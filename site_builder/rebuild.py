@@ -6,6 +6,11 @@ changed (`ParseCache`), and renders through the output registry, which reuses ev
 whose dependency key is unchanged. Nothing here knows which page shows what: that is
 declared once, in `outputs.py`.
 
+Files whose key changed are made on demand, as Hugo's server does: a rebuild makes the
+pages browsers asked for lately (the one the editor is looking at reloads at once), and
+the rest when they are asked for or when the server is idle (`fill`). A template error in
+any of them is reported like a rebuild's.
+
 A `Snapshot` is one complete build (or the last good build plus the problems that stop the
 current one). The server swaps the reference, so a request sees either the old build or
 the new one, never a mix.
@@ -13,7 +18,9 @@ the new one, never a mix.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,9 +52,32 @@ class Snapshot:
 @dataclass
 class RebuildReport:
     seconds: float
-    rendered: int
+    rendered: int  # files made during the rebuild
+    later: int  # files to make when asked for or when the server is idle
     removed: int
     warnings: list[Problem]
+
+
+class Viewed:
+    """The pages browsers asked for lately, newest first: a rebuild makes them before it
+    is served, so the page in front of the editor is ready when it reloads."""
+
+    LIMIT = 8
+
+    def __init__(self) -> None:
+        self._names: dict[str, None] = {}
+        self._lock = threading.Lock()  # added to by the server's thread, read by the rebuild's
+
+    def add(self, name: str) -> None:
+        with self._lock:
+            self._names.pop(name, None)
+            self._names[name] = None
+            if len(self._names) > self.LIMIT:
+                del self._names[next(iter(self._names))]
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return list(reversed(self._names))
 
 
 class LiveSite:
@@ -62,21 +92,47 @@ class LiveSite:
         self.caches = RenderCaches(cards=CardCache(root / CARDS_CACHE))  # cards drawn by earlier builds are reused
         self.last_good: Rendering | None = None
         self.snapshot = Snapshot(Rendering({}))
+        self.one_at_a_time = threading.RLock()  # files are made by the server's thread and the rebuild's; they share a Markdown converter
+        self.viewed = Viewed()
+        self.pending: list[str] = []  # files of the snapshot still to make, in order
 
-    def rebuild(self, changed: set[Path] | None = None) -> RebuildReport:
-        """Bring the snapshot up to date with the sources; `None` means re-read everything."""
+    def rebuild(self, changed: set[Path] | None = None, complete: bool = True) -> RebuildReport:
+        """Bring the snapshot up to date with the sources; `None` means re-read everything.
+        `complete` makes every file now; otherwise only the pages viewed lately, and `fill`
+        makes the rest."""
         start = time.perf_counter()
+        self.pending = []
         if changed is None:
             self.tree = SourceTree.read(self.root)
         else:
             self.tree.refresh(changed)
         try:
             site, warnings = pipeline.validate(self.tree, self.cache, self.overrides)
-            rendering = pipeline.render(site, self.today, self.last_good, self.caches)
+            rendering = pipeline.render(site, self.today, self.last_good, self.caches, on_demand=self.one_at_a_time)
         except SiteInvalid as error:
             self.snapshot = Snapshot(self.snapshot.rendering, error.problems, self.snapshot.version + 1)
             raise
         removed = len(set(self.last_good.files) - set(rendering.files)) if self.last_good else 0
         self.last_good = rendering
+        later = set(rendering.deferred)
+        first = [name for name in self.viewed.names() if name in later]
+        self.pending = first + [name for name in rendering.deferred if name not in first]
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
-        return RebuildReport(time.perf_counter() - start, len(rendering.made), removed, warnings)
+        self.fill(lambda: not complete and self.pending[0] not in first)
+        rendered = len(rendering.deferred) - len(self.pending)
+        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings)
+
+    def fill(self, stop: Callable[[], bool] = lambda: False) -> bool:
+        """Make the snapshot's files still to make, one at a time, until none is left (True)
+        or `stop()` (a change is waiting). A file that cannot be made puts its problems on
+        the snapshot, as a rebuild does, and raises SiteInvalid."""
+        snapshot = self.snapshot
+        while self.pending and not stop():
+            name = self.pending.pop(0)
+            try:
+                snapshot.rendering.get(name)
+            except SiteInvalid as error:
+                self.pending = []
+                self.snapshot = Snapshot(snapshot.rendering, error.problems, snapshot.version + 1)
+                raise
+        return not self.pending

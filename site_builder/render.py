@@ -23,7 +23,7 @@ from markupsafe import Markup
 from . import cards, charts, data, density, feeds, structured
 from .chartdata import RowCache, TimelineData, limits, periods, script_json, timeline_data
 from .dates import own_language_name
-from .editions import Edition, editions
+from .editions import Edition, Localised, editions
 from .errors import Problem, SiteInvalid
 from .figurecharts import charted, figure_svg
 from .figures import FIGURES_DIR, Figure, value_text, when_text
@@ -139,13 +139,14 @@ def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRendere
 @dataclass
 class RenderCaches:
     """Work kept between the preview server's rebuilds because its inputs are in its keys:
-    compiled chart skeletons, rendered Markdown and chart rows."""
+    compiled chart skeletons, rendered Markdown, chart rows and translated records."""
 
     compiler: charts.ChartCompiler = field(default_factory=charts.ChartCompiler)
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     rows: RowCache = field(default_factory=RowCache)
     cards: cards.CardCache = field(default_factory=cards.CardCache)
     search: SearchCache = field(default_factory=SearchCache)
+    localised: Localised = field(default_factory=Localised)
 
 
 @dataclass

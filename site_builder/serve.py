@@ -27,7 +27,7 @@ import time
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import Problem, SiteInvalid, UsageError
 from .load import CONFIG_FILE, display_path, is_editor_litter
@@ -37,11 +37,13 @@ from .pipeline import Overrides
 from .rebuild import LiveSite, Snapshot
 from .reporting import Reporter
 
+T = TypeVar("T")
 NO_CACHE = [("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0"), ("Pragma", "no-cache"), ("Expires", "0")]
 WATCH_STEP_MS = 5  # changes closer together than this are one burst
 WATCH_DEBOUNCE_MS = 1000  # the longest a burst of changes is collected before a rebuild starts
 WATCH_TICK_MS = 300  # how often a quiet watch checks that its folder is still the same one
 REBUILD_POLL_S = 0.2  # how often the idle rebuild thread looks whether the server is stopping
+FILL_AFTER_QUIET_S = 1.0  # the rebuild thread makes the pages not viewed yet only after this long without a save
 OPEN_BROWSER_DELAY_S = 0.3
 
 
@@ -67,15 +69,24 @@ class SiteApp:
             return self._send(start_response, "405 Method Not Allowed", b"Only GET and HEAD.\n", "text/plain", method)
         if _climbs_out(path):
             return self._send(start_response, "403 Forbidden", b"Forbidden.\n", "text/plain", method)
+        try:
+            return self._answer(snapshot, path, environ, start_response, method)
+        except SiteInvalid as error:  # a file made on this request has a template error: shown as a rebuild's would be
+            page = self._live(error_page(error.problems, self.live.root))
+            return self._send(start_response, "500 Internal Server Error", page, "text/html; charset=utf-8", method)
+
+    def _answer(self, snapshot: Snapshot, path: str, environ: dict[str, Any], start_response: Callable[..., Any],
+                method: str) -> list[bytes]:
         name = path.lstrip("/")
         if name == "" or name.endswith("/"):
             name = page_file(name)
-        body = snapshot.get(name)
-        if body is None and snapshot.get(page_file(name + "/")) is not None:
+        shows_problems = snapshot.problems and name.endswith(".html")
+        body = None if shows_problems else snapshot.get(name)  # made now if the last rebuild left it for later
+        if body is None and not shows_problems and snapshot.get(page_file(name + "/")) is not None:
             query = environ.get("QUERY_STRING")
             location = path + "/" + (f"?{query}" if query else "")
             return self._send(start_response, "301 Moved Permanently", b"", "text/plain", method, [("Location", location)])
-        if snapshot.problems and (body is None or name.endswith(".html")):
+        if snapshot.problems and body is None:
             page = self._live(error_page(snapshot.problems, self.live.root))
             return self._send(start_response, "500 Internal Server Error", page, "text/html; charset=utf-8", method)
         if body is None:  # the edition's own 404 page when the path is under one (vi/...)
@@ -83,6 +94,7 @@ class SiteApp:
             missing = self._live(snapshot.get(edition) or snapshot.get("404.html") or b"Not found.\n")
             return self._send(start_response, "404 Not Found", missing, "text/html; charset=utf-8", method)
         if name.endswith(".html"):
+            self.live.viewed.add(name)
             body = self._live(body)
         return self._send(start_response, "200 OK", body, _content_type(name), method)
 
@@ -109,20 +121,33 @@ def _content_type(name: str) -> str:
 
 
 def rebuild_and_report(live: LiveSite, changed: set[Path] | None, reporter: Reporter) -> None:
-    """One rebuild; whatever happens, the server keeps running and says what it did."""
+    """One rebuild, making only the pages viewed lately; whatever happens, the server keeps
+    running and says what it did."""
+    report = guarded(lambda: live.rebuild(changed, complete=False), live, reporter)
+    if report is None:
+        return
+    what = ", ".join(sorted(display_path(p) for p in changed)[:3]) if changed else "everything"
+    reporter.problems(report.warnings)
+    reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({report.rendered} made now, {report.later} when asked for, "
+                  f"{report.removed} removed; changed: {what})")
+
+
+def fill_and_report(live: LiveSite, stop: Callable[[], bool], reporter: Reporter) -> bool:
+    """Make files the last rebuild left for later until `stop()`; True if any problem was found."""
+    return guarded(lambda: live.fill(stop), live, reporter) is None
+
+
+def guarded(work: Callable[[], T], live: LiveSite, reporter: Reporter) -> T | None:
+    """`work`'s result, or None once its problems are reported and on the snapshot."""
     try:
-        report = live.rebuild(changed)
+        return work()
     except SiteInvalid as error:
         reporter.problems(error.problems, tail="; the browser shows them. Still watching for changes.")
-        return
     except Exception as error:  # a bug in the generator: show it like a problem, keep serving
         problem = Problem("(site builder)", 1, 1, "", f"internal error: {type(error).__name__}: {error}")
         live.snapshot = Snapshot(live.snapshot.rendering, [problem], live.snapshot.version + 1)
         reporter.problems([problem], tail="; the browser shows it. Still watching for changes.")
-        return
-    what = ", ".join(sorted(display_path(p) for p in changed)[:3]) if changed else "everything"
-    reporter.problems(report.warnings)
-    reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({report.rendered} files made, {report.removed} removed; changed: {what})")
+    return None
 
 
 class ChangeWatcher:
@@ -192,10 +217,14 @@ class ChangeWatcher:
         threading.Thread(target=self._watch, args=(folder, True, lambda path: True, identity, read_again), daemon=True).start()
 
     def _rebuild_loop(self) -> None:
+        quiet_since = time.monotonic()
         while not self.stop.is_set():
             try:
                 changed = self.changes.get(timeout=REBUILD_POLL_S)
             except queue.Empty:
+                if self.live.pending and time.monotonic() - quiet_since > FILL_AFTER_QUIET_S:
+                    if fill_and_report(self.live, lambda: self.stop.is_set() or not self.changes.empty(), self.reporter):
+                        self.on_rebuilt()  # the browsers show the problems
                 continue
             while True:  # fold everything already waiting into this rebuild
                 try:
@@ -204,6 +233,7 @@ class ChangeWatcher:
                     break
             rebuild_and_report(self.live, changed, self.reporter)
             self.on_rebuilt()
+            quiet_since = time.monotonic()
 
     def start_watching(self) -> None:
         """Before the first build, so that nothing saved while it runs is missed."""

@@ -220,8 +220,9 @@ class EditSequence(RuleBasedStateMachine):
         if not hasattr(self, "live"):
             return
         changed, self.changed = self.changed, set()
-        try:
-            self.live.rebuild(changed)
+        try:  # as the server does: the pages viewed lately now, the rest when it is idle
+            self.live.rebuild(changed, complete=False)
+            self.live.fill()
         except SiteInvalid:
             pass
         expected = fresh_build(self.root)
