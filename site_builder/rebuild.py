@@ -7,8 +7,8 @@ whose dependency key is unchanged. Nothing here knows which page shows what: tha
 declared once, in `outputs.py`.
 
 Files whose key changed are made on demand, as Hugo's server does: a rebuild makes the
-pages browsers asked for lately (the one the editor is looking at reloads at once), and
-the rest when they are asked for or when the server is idle (`fill`). A template error in
+page a browser asked for last (the one the editor is looking at, which reloads at once),
+and the rest when they are asked for or when the server is idle (`fill`). A template error in
 any of them is reported like a rebuild's.
 
 A `Snapshot` is one complete build (or the last good build plus the problems that stop the
@@ -56,28 +56,7 @@ class RebuildReport:
     later: int  # files to make when asked for or when the server is idle
     removed: int
     warnings: list[Problem]
-
-
-class Viewed:
-    """The pages browsers asked for lately, newest first: a rebuild makes them before it
-    is served, so the page in front of the editor is ready when it reloads."""
-
-    LIMIT = 8
-
-    def __init__(self) -> None:
-        self._names: dict[str, None] = {}
-        self._lock = threading.Lock()  # added to by the server's thread, read by the rebuild's
-
-    def add(self, name: str) -> None:
-        with self._lock:
-            self._names.pop(name, None)
-            self._names[name] = None
-            if len(self._names) > self.LIMIT:
-                del self._names[next(iter(self._names))]
-
-    def names(self) -> list[str]:
-        with self._lock:
-            return list(reversed(self._names))
+    new_warnings: list[Problem]  # not among the last rebuild's: all of them the first time
 
 
 class LiveSite:
@@ -93,13 +72,14 @@ class LiveSite:
         self.last_good: Rendering | None = None
         self.snapshot = Snapshot(Rendering({}))
         self.one_at_a_time = threading.RLock()  # files are made by the server's thread and the rebuild's; they share a Markdown converter
-        self.viewed = Viewed()
+        self.in_view: str | None = None  # the page a browser asked for last: the one an editor is looking at
         self.pending: list[str] = []  # files of the snapshot still to make, in order
+        self.warnings: frozenset[Problem] = frozenset()  # the last good rebuild's
 
     def rebuild(self, changed: set[Path] | None = None, complete: bool = True) -> RebuildReport:
         """Bring the snapshot up to date with the sources; `None` means re-read everything.
-        `complete` makes every file now; otherwise only the pages viewed lately, and `fill`
-        makes the rest."""
+        `complete` makes every file now; otherwise only the page in view, and `fill` makes
+        the rest."""
         start = time.perf_counter()
         self.pending = []
         if changed is None:
@@ -114,13 +94,14 @@ class LiveSite:
             raise
         removed = len(set(self.last_good.files) - set(rendering.files)) if self.last_good else 0
         self.last_good = rendering
-        later = set(rendering.deferred)
-        first = [name for name in self.viewed.names() if name in later]
+        first = [name for name in [self.in_view] if name in rendering.deferred]
         self.pending = first + [name for name in rendering.deferred if name not in first]
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
         self.fill(lambda: not complete and self.pending[0] not in first)
         rendered = len(rendering.deferred) - len(self.pending)
-        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings)
+        new_warnings = [warning for warning in warnings if warning not in self.warnings]
+        self.warnings = frozenset(warnings)
+        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings, new_warnings)
 
     def fill(self, stop: Callable[[], bool] = lambda: False) -> bool:
         """Make the snapshot's files still to make, one at a time, until none is left (True)
