@@ -186,7 +186,8 @@ def translation_warnings(site: Site, config_path: str) -> list[Problem]:
     for language in config.editions[1:]:
         records: list[Event | Figure] = [*site.events, *site.figures]
         for record in records:
-            lacking = missing(record.translations, language, _text(record), _fields_of(record))
+            lacking = None if find_translation(record.translations, language) is None else \
+                missing(record.translations, language, _text(record), _fields_of(record))  # its text only when needed: 10,000 events
             if lacking != []:
                 what = "this event" if isinstance(record, Event) else "this figure"
                 line, column = record.marks.get(f"translations.{language}", record.marks.get("translations", (1, 1)))

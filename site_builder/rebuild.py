@@ -56,7 +56,13 @@ class RebuildReport:
     later: int  # files to make when asked for or when the server is idle
     removed: int
     warnings: list[Problem]
-    new_warnings: list[Problem]  # not among the last rebuild's: all of them the first time
+    earlier: list[Problem]  # the last good rebuild's warnings
+
+    def new_warnings(self) -> list[Problem]:
+        """Those not among the last rebuild's (all, the first time): worked out once the
+        rebuild is served, as 40,000 warnings take 40 ms to compare."""
+        earlier = frozenset(self.earlier)
+        return [warning for warning in self.warnings if warning not in earlier]
 
 
 class LiveSite:
@@ -74,7 +80,7 @@ class LiveSite:
         self.one_at_a_time = threading.RLock()  # files are made by the server's thread and the rebuild's; they share a Markdown converter
         self.in_view: str | None = None  # the page a browser asked for last: the one an editor is looking at
         self.pending: list[str] = []  # files of the snapshot still to make, in order
-        self.warnings: frozenset[Problem] = frozenset()  # the last good rebuild's
+        self.warnings: list[Problem] = []  # the last good rebuild's
 
     def rebuild(self, changed: set[Path] | None = None, complete: bool = True) -> RebuildReport:
         """Bring the snapshot up to date with the sources; `None` means re-read everything.
@@ -99,9 +105,8 @@ class LiveSite:
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
         self.fill(lambda: not complete and self.pending[0] not in first)
         rendered = len(rendering.deferred) - len(self.pending)
-        new_warnings = [warning for warning in warnings if warning not in self.warnings]
-        self.warnings = frozenset(warnings)
-        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings, new_warnings)
+        earlier, self.warnings = self.warnings, warnings
+        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings, earlier)
 
     def fill(self, stop: Callable[[], bool] = lambda: False) -> bool:
         """Make the snapshot's files still to make, one at a time, until none is left (True)

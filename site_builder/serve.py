@@ -129,8 +129,9 @@ def rebuild_and_report(live: LiveSite, changed: set[Path] | None, reporter: Repo
     if report is None:
         return
     what = ", ".join(sorted(display_path(p) for p in changed)[:3]) if changed else "everything"
-    reporter.problems(report.new_warnings)  # not the thousands a large site may have after every save
-    standing = len(report.warnings) - len(report.new_warnings)
+    new = report.new_warnings()
+    reporter.problems(new)  # not the thousands a large site may have after every save
+    standing = len(report.warnings) - len(new)
     reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({report.rendered} made now, {report.later} when asked for, "
                   f"{report.removed} removed; changed: {what})" + (f"; {count(standing, 'earlier warning')} not shown again" if standing else ""))
 
