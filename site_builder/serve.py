@@ -82,7 +82,7 @@ class SiteApp:
         name = path.lstrip("/")
         if name == "" or name.endswith("/"):
             name = page_file(name)
-        shows_problems = snapshot.problems and name.endswith(".html")
+        shows_problems = bool(snapshot.problems) and name.endswith(".html")
         body = None if shows_problems else snapshot.get(name)  # made now if the last rebuild left it for later
         if body is None and not shows_problems and snapshot.get(page_file(name + "/")) is not None:
             query = environ.get("QUERY_STRING")
