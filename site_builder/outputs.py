@@ -24,7 +24,7 @@ from typing import Any
 from .cards import card_file, card_subjects
 from .data import DATA_DIR, DOWNLOADS
 from .density import detail_file, detail_years
-from .editions import editions
+from .editions import Edition, editions
 from .errors import Problem, SiteInvalid
 from .feeds import FEED
 from .figurecharts import charted
@@ -105,17 +105,12 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 class Lazy:
-    """A file made on first request, once, whichever thread asks first. Files that share a
-    `lock` are made one at a time (the preview server's pages share a Markdown converter)."""
+    """A file made on first request, once, whichever thread asks first."""
 
-    def __init__(self, make: Callable[[], bytes], lock: threading.RLock | None = None):
+    def __init__(self, make: Callable[[], bytes]):
         self._make: Callable[[], bytes] | None = make
         self._bytes: bytes | None = None
-        self._lock = lock or threading.RLock()
-
-    @property
-    def made(self) -> bool:
-        return self._bytes is not None
+        self._lock = threading.Lock()
 
     def __call__(self) -> bytes:
         with self._lock:
@@ -159,7 +154,7 @@ class Rendering:
     made: list[str] = field(default_factory=list)  # the files made anew (the rest were reused)
     bundles: dict[str, Bundle] = field(default_factory=dict)  # by the folder they fill, e.g. 'pagefind/'
     waiting: dict[str, tuple[Output, str, Any]] = field(default_factory=dict)  # lazy files not made yet: output, language, subject
-    deferred: list[str] = field(default_factory=list)  # on demand: files a build makes at once, made here when asked for (or idle)
+    deferred: list[str] = field(default_factory=list)  # in the preview server: files a build makes at once, not made yet (ondemand.py)
 
     def get(self, path: str) -> bytes | None:
         found = self.files.get(path)
@@ -231,17 +226,22 @@ def site_wide(renderers: dict[str, Renderer]) -> dict[str, Hashable]:
     return {language: renderer.site_wide for language, renderer in renderers.items()}
 
 
+def each_output(every: list[Edition]) -> list[tuple[Output, Edition]]:
+    """Every file-writing output with each edition it is made in, in the order files are made."""
+    return [(output, edition) for output in OUTPUTS if not output.bundle for edition in (every if output.per_edition else every[:1])]
+
+
+def written_twice(path: str, output: Output) -> SiteInvalid:
+    return SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
+
+
 def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | None = None, progress: Progress = QUIET,
-           sink: Callable[[str, bytes], Written] | None = None, on_demand: threading.RLock | None = None) -> Rendering:
+           sink: Callable[[str, bytes], Written] | None = None) -> Rendering:
     """Every registered output in every edition (`renderers` has one per language); a file
     whose key matches `previous` is reused, not made again. Bundles come last: they are
     made from the pages of every other output. A build gives a `sink` (its staging folder),
     which takes each file as it is rendered, so the rendering keeps only where it went.
-
-    The preview server renders `on_demand` (Hugo's fast render): nothing is made now; every
-    file whose key changed is made when first asked for, one at a time under the given lock.
-    After an edit of one event at 10,000 events a build's way remakes the home, year,
-    category, data and embed pages of every edition (6 s); this way, the page in the browser."""
+    (The preview server makes its files on demand instead: `ondemand.py`.)"""
     if previous is not None and site_wide(previous.renderers) != site_wide(renderers):
         previous = None
     files: dict[str, bytes | Lazy | Written] = {}
@@ -249,30 +249,26 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
     made: list[str] = []
     bundles: dict[str, Bundle] = {}
     waiting: dict[str, tuple[Output, str, Any]] = {}
-    deferred: list[str] = []
     same = SameKeys()
     every = editions(site.config)
     before = previous.keys if previous is not None else {}
     here: list[tuple[Output, Renderer, str, Any]] = []
     elsewhere: list[Job] = []
-    for output, edition in [(kind, edition) for kind in OUTPUTS if not kind.bundle for edition in (every if kind.per_edition else every[:1])]:
+    for output, edition in each_output(every):
         renderer = renderers[edition.language]
         shown, prefix, depends = renderer.site, edition.prefix, output.depends  # 90,000 files at 10,000 events: no lookup twice
         for index, (target, subject) in enumerate(output.targets(shown)):
             path = prefix + target
             if path in files:
-                raise SiteInvalid([Problem(path, 1, 1, "", f"two outputs would write this file (the second is '{output.name}'); rename one source")])
+                raise written_twice(path, output)
             key = keys[path] = depends(shown, subject)
             if path in before and same(before[path], key):
                 files[path] = previous.files[path]  # type: ignore[union-attr]
                 continue
             made.append(path)
-            if output.lazy or on_demand is not None:
-                files[path] = Lazy(_bind(output.render, renderer, subject), on_demand)
-                if output.lazy:
-                    waiting[path] = (output, edition.language, subject)
-                else:
-                    deferred.append(path)
+            if output.lazy:
+                files[path] = Lazy(_bind(output.render, renderer, subject))
+                waiting[path] = (output, edition.language, subject)
                 continue
             files[path] = b""  # made below, in this process or a helper
             here.append((output, renderer, path, subject))
@@ -287,30 +283,22 @@ def render(site: Site, renderers: dict[str, Renderer], previous: Rendering | Non
         theirs = helpers.results() if helpers is not None else iter(())
         for path, data in progress.over(itertools.chain(mine, theirs), "render", len(here)):
             files[path] = sink(path, data) if sink is not None else data
-    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path)]  # no lazy output is a page
+    pages = [(path, data) for path, data in sorted(files.items()) if searchable(path) and isinstance(data, bytes | Written)]
     for output in OUTPUTS:
         for folder, _ in output.targets(site) if output.bundle else []:
-            pages_hash = _same_pages_key(pages, made) if on_demand is not None else \
-                pages_key((path, data) for path, data in pages if not isinstance(data, Lazy))  # a build made them all
+            pages_hash = pages_key(pages)
             if previous is not None and previous.keys.get(folder) == pages_hash and folder in previous.bundles:
                 bundles[folder] = previous.bundles[folder]
             else:
                 bundles[folder] = Bundle(_bind_bundle(output.render, renderers[every[0].language], pages))
                 made.append(folder)
             keys[folder] = pages_hash
-    return Rendering(files, keys, renderers, made, bundles, waiting, deferred)
+    return Rendering(files, keys, renderers, made, bundles, waiting)
 
 
 def _bind(render: Callable[[Renderer, Any], Any], renderer: Renderer, subject: Any) -> Callable[[], bytes]:
     return lambda: bytes(render(renderer, subject))
 
 
-def _same_pages_key(pages: list[tuple[str, bytes | Lazy | Written]], made: list[str]) -> Hashable:
-    """A bundle's key when its pages are not made yet: the same pages, none of them made anew."""
-    anew = set(made)
-    return object() if any(path in anew for path, _ in pages) else tuple(path for path, _ in pages)
-
-
-def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer,
-                 pages: list[tuple[str, bytes | Lazy | Written]]) -> Callable[[], dict[str, bytes]]:
-    return lambda: dict(render(renderer, [(path, data() if isinstance(data, Lazy) else data) for path, data in pages]))
+def _bind_bundle(render: Callable[[Renderer, Any], Any], renderer: Renderer, pages: list[tuple[str, bytes | Written]]) -> Callable[[], dict[str, bytes]]:
+    return lambda: dict(render(renderer, pages))

@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from threading import RLock
 from typing import TYPE_CHECKING
 
 from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
@@ -35,6 +34,7 @@ from .write import OutputLock, Staging, tidy, tidy_if_idle
 
 if TYPE_CHECKING:  # the stages after loading are imported when a build reaches them: a build with nothing changed never does
     from .model import Site, SiteConfig
+    from .ondemand import OnDemand
     from .outputs import Rendering
     from .render import RenderCaches
     from .validate import ParseCache
@@ -117,10 +117,10 @@ def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:
 
 
 def render(site: Site, today: date, previous: Rendering | None = None, caches: RenderCaches | None = None,
-           progress: Progress = QUIET, staging: Staging | None = None, on_demand: RLock | None = None) -> Rendering:
+           progress: Progress = QUIET, staging: Staging | None = None, on_demand: OnDemand | None = None) -> Rendering:
     """Every registered output in every edition, reusing files of `previous` whose inputs did
     not change; a build streams each file into its `staging` folder as it is rendered, the
-    preview server has them made when asked for, one at a time under its `on_demand` lock."""
+    preview server has each made when it is asked for (`on_demand`)."""
     from . import outputs
     from .cards import CardCache
     from .editions import editions
@@ -133,7 +133,11 @@ def render(site: Site, today: date, previous: Rendering | None = None, caches: R
         renderer = Renderer(shown, today, caches, edition=edition)
         kept = previous.renderers.get(edition.language) if previous is not None else None
         renderers[edition.language] = kept.with_site(shown) if kept is not None and kept.site_wide == renderer.site_wide else renderer
-    return outputs.render(site, renderers, previous, progress, staging.put_kept if staging is not None else None, on_demand)
+    if on_demand is not None:
+        from .ondemand import plan
+
+        return plan(site, renderers, on_demand)
+    return outputs.render(site, renderers, previous, progress, staging.put_kept if staging is not None else None)
 
 
 def input_folders(root: Path) -> list[Path]:

@@ -2,14 +2,12 @@
 `build`, and always handed out as complete builds.
 
 A rebuild re-reads only the files the watcher reported, re-parses only files whose bytes
-changed (`ParseCache`), and renders through the output registry, which reuses every file
-whose dependency key is unchanged. Nothing here knows which page shows what: that is
-declared once, in `outputs.py`.
-
-Files whose key changed are made on demand, as Hugo's server does: a rebuild makes the
-page a browser asked for last (the one the editor is looking at, which reloads at once),
-and the rest when they are asked for or when the server is idle (`fill`). A template error in
-any of them is reported like a rebuild's.
+changed (`ParseCache`), and lists the files of the output registry, each made on demand
+(`ondemand.py`), as Hugo's server does, and reused when its dependency key is unchanged.
+Nothing here knows which page shows what: that is declared once, in `outputs.py`. A
+rebuild makes the page a browser asked for last (the one the editor is looking at, which
+reloads at once), and `fill` the rest when the server is idle; a template error in any of
+them is reported like a rebuild's.
 
 A `Snapshot` is one complete build (or the last good build plus the problems that stop the
 current one). The server swaps the reference, so a request sees either the old build or
@@ -18,8 +16,8 @@ the new one, never a mix.
 
 from __future__ import annotations
 
-import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +29,7 @@ from .cards import CardCache
 from .chartdata import build_date
 from .errors import Problem, SiteInvalid
 from .load import SourceTree
+from .ondemand import OnDemand
 from .outputs import Rendering
 from .render import RenderCaches
 from .validate import ParseCache
@@ -52,8 +51,7 @@ class Snapshot:
 @dataclass
 class RebuildReport:
     seconds: float
-    rendered: int  # files made during the rebuild
-    later: int  # files to make when asked for or when the server is idle
+    rendered: int  # files made anew during the rebuild (the page in view, if it changed)
     removed: int
     warnings: list[Problem]
     earlier: list[Problem]  # the last good rebuild's warnings
@@ -77,9 +75,9 @@ class LiveSite:
         self.caches = RenderCaches(cards=CardCache(root / CARDS_CACHE))  # cards drawn by earlier builds are reused
         self.last_good: Rendering | None = None
         self.snapshot = Snapshot(Rendering({}))
-        self.one_at_a_time = threading.RLock()  # files are made by the server's thread and the rebuild's; they share a Markdown converter
+        self.demand = OnDemand()
         self.in_view: str | None = None  # the page a browser asked for last: the one an editor is looking at
-        self.pending: list[str] = []  # files of the snapshot still to make, in order
+        self.pending: deque[str] = deque()  # files of the snapshot still to make, in order
         self.warnings: list[Problem] = []  # the last good rebuild's
 
     def rebuild(self, changed: set[Path] | None = None, complete: bool = True) -> RebuildReport:
@@ -87,26 +85,26 @@ class LiveSite:
         `complete` makes every file now; otherwise only the page in view, and `fill` makes
         the rest."""
         start = time.perf_counter()
-        self.pending = []
+        self.pending.clear()
         if changed is None:
             self.tree = SourceTree.read(self.root)
         else:
             self.tree.refresh(changed)
         try:
             site, warnings = pipeline.validate(self.tree, self.cache, self.overrides)
-            rendering = pipeline.render(site, self.today, self.last_good, self.caches, on_demand=self.one_at_a_time)
+            rendering = pipeline.render(site, self.today, self.last_good, self.caches, on_demand=self.demand)
         except SiteInvalid as error:
             self.snapshot = Snapshot(self.snapshot.rendering, error.problems, self.snapshot.version + 1)
             raise
-        removed = len(set(self.last_good.files) - set(rendering.files)) if self.last_good else 0
+        removed = len(self.last_good.files.keys() - rendering.files.keys()) if self.last_good else 0
         self.last_good = rendering
-        first = [name for name in [self.in_view] if name in rendering.deferred]
-        self.pending = first + [name for name in rendering.deferred if name not in first]
+        first = [name for name in [self.in_view] if name in rendering.files]
+        self.pending = deque(first + [name for name in rendering.deferred if name not in first])
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
         self.fill(lambda: not complete and self.pending[0] not in first)
-        rendered = len(rendering.deferred) - len(self.pending)
+        rendered = sum(1 for name in first if getattr(rendering.files[name], "rendered", False))
         earlier, self.warnings = self.warnings, warnings
-        return RebuildReport(time.perf_counter() - start, rendered, len(self.pending), removed, warnings, earlier)
+        return RebuildReport(time.perf_counter() - start, rendered, removed, warnings, earlier)
 
     def fill(self, stop: Callable[[], bool] = lambda: False) -> bool:
         """Make the snapshot's files still to make, one at a time, until none is left (True)
@@ -114,11 +112,11 @@ class LiveSite:
         the snapshot, as a rebuild does, and raises SiteInvalid."""
         snapshot = self.snapshot
         while self.pending and not stop():
-            name = self.pending.pop(0)
+            name = self.pending.popleft()
             try:
                 snapshot.rendering.get(name)
             except SiteInvalid as error:
-                self.pending = []
+                self.pending.clear()
                 self.snapshot = Snapshot(snapshot.rendering, error.problems, snapshot.version + 1)
                 raise
         return not self.pending

@@ -132,7 +132,7 @@ def rebuild_and_report(live: LiveSite, changed: set[Path] | None, reporter: Repo
     new = report.new_warnings()
     reporter.problems(new)  # not the thousands a large site may have after every save
     standing = len(report.warnings) - len(new)
-    reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({report.rendered} made now, {report.later} when asked for, "
+    reporter.note(f"Rebuilt in {report.seconds * 1000:.0f} ms ({count(report.rendered, 'page')} made now, the others when asked for; "
                   f"{report.removed} removed; changed: {what})" + (f"; {count(standing, 'earlier warning')} not shown again" if standing else ""))
 
 
