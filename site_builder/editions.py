@@ -185,14 +185,20 @@ def translation_warnings(site: Site, config_path: str) -> list[Problem]:
     found = []
     for language in config.editions[1:]:
         records: list[Event | Figure] = [*site.events, *site.figures]
+        field = f"translations.{language}"
+        untranslated: dict[str, str] = {}  # the same words for every untranslated event: made once, not 10,000 times
         for record in records:
             lacking = None if find_translation(record.translations, language) is None else \
-                missing(record.translations, language, _text(record), _fields_of(record))  # its text only when needed: 10,000 events
+                missing(record.translations, language, _text(record), _fields_of(record))  # its text only when needed
             if lacking != []:
                 what = "this event" if isinstance(record, Event) else "this figure"
-                line, column = record.marks.get(f"translations.{language}", record.marks.get("translations", (1, 1)))
-                found.append(Problem(record.path, line, column, f"translations.{language}",
-                                     f"{_gap(lacking, language)}; {_shows(what, language, default)}", "warning"))
+                message = untranslated.get(what) if lacking is None else None
+                if message is None:
+                    message = f"{_gap(lacking, language)}; {_shows(what, language, default)}"
+                    if lacking is None:
+                        untranslated[what] = message
+                line, column = record.marks.get(field, record.marks.get("translations", (1, 1)))
+                found.append(Problem(record.path, line, column, field, message, "warning"))
         for page in site.pages:
             lacking = missing(page.translations, language, _page_text(page), PAGE_TEXT)
             if lacking != []:

@@ -71,7 +71,7 @@ class Problems:
 
     @property
     def warnings(self) -> list[Problem]:
-        return [problem for problem in self.items if not problem.is_error]
+        return [problem for problem in self.items if problem.severity != "error"]  # not `is_error`: 40,000 warnings at 10,000 events
 
     def extend(self, other: Problems | list[Problem]) -> None:
         self.items.extend(other.items if isinstance(other, Problems) else other)

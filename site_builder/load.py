@@ -371,7 +371,7 @@ class SourceTree:
             problems.items.append(self.config)
         result = SiteSources(root=self.root, config=config, problems=problems)
         for folder in self.folders:
-            for path in sorted(self.files[folder.name]):
+            for path in sorted(self.files[folder.name], key=lambda path: path.parts):  # Path's own order, compared in C
                 entry = self.files[folder.name][path]
                 if isinstance(entry, Problem):
                     problems.items.append(entry)
