@@ -73,7 +73,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("share-card", lambda site: [(card_file(site, subject), subject) for subject in card_subjects(site)],
            lambda site, event: (event, site.events), Renderer.share_card, lazy=True, ahead=Renderer.card_scene),
     Output("event", lambda site: [(page_file(e.url), e) for e in site.events],
-           lambda site, event: (event, site.neighbours[event.slug], site.figures_of(event), site.setters(site.figures_of(event))),
+           lambda site, event: (event, site.neighbours(event), site.figures_of(event), site.setters(site.figures_of(event))),
            Renderer.event_page, spread=True),
     Output("figures", lambda site: [(page_file(FIGURES_DIR), None)] if site.figures else [],
            lambda site, _: (site.figures, site.setters(site.figures)), lambda r, _: r.figures_page()),

@@ -283,7 +283,7 @@ class Renderer:
         cite = data.event_citation(event, config.publisher, config.title, address, messages.span(event.date, event.end_date),
                                    messages.date(updated) if updated else None, messages.gettext)
         return self.page("event.html", event.url, card=cards.card_file(self.site, event), event=event, category=config.category(event.category),
-                         links=self.site.neighbours[event.slug], citation=cite,
+                         links=self.site.neighbours(event), citation=cite,
                          structured=script_json(structured.event_data(event, config, config.absolute(self.here(event.url)))),
                          bibtex=data.bibtex(event, config.publisher, config.title, address, updated, messages.gettext))
 
