@@ -87,9 +87,10 @@ class BuildReport:
 
 
 def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overrides = Overrides(),
-             strict: bool = False, progress: Progress = QUIET) -> tuple[Site, list[Problem]]:
+             strict: bool = False, progress: Progress = QUIET, editions: bool = True) -> tuple[Site, list[Problem]]:
     """The site and its warnings, or SiteInvalid with every problem (warnings too, and
-    warnings count as errors when `strict`)."""
+    warnings count as errors when `strict`). Without `editions`, the warnings leave out the
+    missing translations (`editions.translation_warnings`), for the caller to add later."""
     from .editions import translation_warnings
     from .validate import validate_site
 
@@ -99,7 +100,7 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
         raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
     site = dataclasses.replace(site, config=overrides.apply(site.config))
     shown = display_path(tree.root / CONFIG_FILE)
-    warnings = warnings + interface_warnings(tree, site.config) + translation_warnings(site, shown)
+    warnings = warnings + interface_warnings(tree, site.config) + (translation_warnings(site, shown) if editions or strict else [])
     stale = schema_problem(site)
     if stale or (strict and warnings):
         raise SiteInvalid(([stale] if stale else []) + [p.as_error() if strict else p for p in warnings])
