@@ -115,6 +115,8 @@ class LiveSite:
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
         self.fill(lambda: not complete and self.pending[0] not in first)
         rendered = sum(1 for name in first if getattr(rendering.files[name], "rendered", False))
+        if self.reported is not None:
+            self.reported.earlier = None  # each report knows only the one before it
         self.reported = RebuildReport(time.perf_counter() - start, rendered, removed, warnings, site, self.reported)
         return self.reported
 
