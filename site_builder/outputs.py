@@ -107,6 +107,8 @@ OUTPUTS: tuple[Output, ...] = (
 class Lazy:
     """A file made on first request, once, whichever thread asks first."""
 
+    __slots__ = ("_make", "_bytes", "_lock")
+
     def __init__(self, make: Callable[[], bytes]):
         self._make: Callable[[], bytes] | None = make
         self._bytes: bytes | None = None

@@ -53,16 +53,23 @@ class Snapshot:
 
 @dataclass
 class RebuildReport:
-    """What a rebuild did. Its warnings are worked out once the rebuild is served: at 10,000
-    events the editions' warnings (`translation_warnings`) take 40 ms, and comparing 40,000
-    warnings with the last rebuild's another 40 ms."""
+    """What a rebuild did, worked out once the rebuild is served: at 10,000 events the
+    editions' warnings (`translation_warnings`) take 40 ms, and comparing 40,000 warnings
+    with the last rebuild's another 40 ms."""
 
     seconds: float
     rendered: int  # files made anew during the rebuild (the page in view, if it changed)
-    removed: int
+    before: Rendering | None
+    after: Rendering
     found: list[Problem]  # the validation's warnings, but for the editions'
     site: Site
     earlier: RebuildReport | None  # the last good rebuild's, until this one's new warnings are known
+
+    @cached_property
+    def removed(self) -> int:
+        """How many files the rebuild removed (90,000 names compared at 10,000 events: 8 ms)."""
+        before, self.before = self.before, None  # not kept alive by the report
+        return len(before.files.keys() - self.after.files.keys()) if before is not None else 0
 
     @cached_property
     def warnings(self) -> list[Problem]:
@@ -108,16 +115,16 @@ class LiveSite:
         except SiteInvalid as error:
             self.snapshot = Snapshot(self.snapshot.rendering, error.problems, self.snapshot.version + 1)
             raise
-        removed = len(self.last_good.files.keys() - rendering.files.keys()) if self.last_good else 0
-        self.last_good = rendering
+        before, self.last_good = self.last_good, rendering
         first = [name for name in [self.in_view] if name in rendering.files]
-        self.pending = deque(first + [name for name in rendering.deferred if name not in first])
+        self.pending = deque(rendering.deferred)  # the page in view comes twice: the second time it is made already
+        self.pending.extendleft(first)
         self.snapshot = Snapshot(rendering, [], self.snapshot.version + 1)
         self.fill(lambda: not complete and self.pending[0] not in first)
         rendered = sum(1 for name in first if getattr(rendering.files[name], "rendered", False))
         if self.reported is not None:
             self.reported.earlier = None  # each report knows only the one before it
-        self.reported = RebuildReport(time.perf_counter() - start, rendered, removed, warnings, site, self.reported)
+        self.reported = RebuildReport(time.perf_counter() - start, rendered, before, rendering, warnings, site, self.reported)
         return self.reported
 
     def fill(self, stop: Callable[[], bool] = lambda: False) -> bool:
