@@ -49,7 +49,9 @@ def test_an_edit_makes_the_page_in_view_at_once_and_the_rest_when_asked_for(live
     source = live.root / EVENT
     source.write_text(source.read_text(encoding="utf-8").replace(OLD_TITLE, "Bridge works put out to tender"), encoding="utf-8")
     terminal = io.StringIO()
-    rebuild_and_report(live, {source}, Reporter(out=terminal, err=terminal))
+    told_when_reloaded: list[str] = []
+    rebuild_and_report(live, {source}, Reporter(out=terminal, err=terminal), lambda: told_when_reloaded.append(terminal.getvalue()))
+    assert told_when_reloaded == [""]  # the browsers reload first; the terminal's report comes after
 
     [note] = terminal.getvalue().splitlines()  # the warning the first build printed is not printed again
     assert re.fullmatch(rf"Rebuilt in \d+ ms \(1 page made now, the others when asked for; 0 removed; "
