@@ -6,8 +6,9 @@ is made from. A file's dependency key is worked out when the file is asked for, 
 compared with the key it was last made with: the same key gives the same bytes, without
 rendering. Comparing the keys of every file at every save cost 0.37 s at 10,000 events in
 three editions (90,000 files), and re-rendering every changed list page 6 s; listing the
-files costs about a third of the first (0.11 s). The server asks for the page in view at once and for the rest
-when it is idle (`rebuild.LiveSite.fill`), so a template error anywhere is still reported.
+files costs about a third of the first (0.11 s). The server asks for the page in view at
+once and for the rest when it is idle (`rebuild.LiveSite.fill`), so a template error
+anywhere is still reported.
 """
 
 from __future__ import annotations

@@ -90,8 +90,7 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
              strict: bool = False, progress: Progress = QUIET, editions: bool = True) -> tuple[Site, list[Problem]]:
     """The site and its warnings, or SiteInvalid with every problem (warnings too, and
     warnings count as errors when `strict`). Without `editions`, the warnings leave out the
-    missing translations (`editions.translation_warnings`), for the caller to add later."""
-    from .editions import translation_warnings
+    missing translations (`edition_warnings`), for the caller to add later."""
     from .validate import validate_site
 
     try:
@@ -99,12 +98,18 @@ def validate(tree: SourceTree, cache: ParseCache | None = None, overrides: Overr
     except SiteInvalid as invalid:
         raise SiteInvalid([p.as_error() if strict else p for p in invalid.problems]) from None
     site = dataclasses.replace(site, config=overrides.apply(site.config))
-    shown = display_path(tree.root / CONFIG_FILE)
-    warnings = warnings + interface_warnings(tree, site.config) + (translation_warnings(site, shown) if editions or strict else [])
+    warnings = warnings + interface_warnings(tree, site.config) + (edition_warnings(site) if editions or strict else [])
     stale = schema_problem(site)
     if stale or (strict and warnings):
         raise SiteInvalid(([stale] if stale else []) + [p.as_error() if strict else p for p in warnings])
     return site, warnings
+
+
+def edition_warnings(site: Site) -> list[Problem]:
+    """Every missing or incomplete translation (`editions.translation_warnings`), the site's own placed in site.yaml."""
+    from .editions import translation_warnings
+
+    return translation_warnings(site, display_path(site.root / CONFIG_FILE))
 
 
 def interface_warnings(tree: SourceTree, config: SiteConfig) -> list[Problem]:

@@ -28,9 +28,8 @@ from . import pipeline
 from .buildrecord import CARDS_CACHE
 from .cards import CardCache
 from .chartdata import build_date
-from .editions import translation_warnings
 from .errors import Problem, SiteInvalid
-from .load import CONFIG_FILE, SourceTree, display_path
+from .load import SourceTree
 from .model import Site
 from .ondemand import OnDemand
 from .outputs import Rendering
@@ -54,7 +53,7 @@ class Snapshot:
 @dataclass
 class RebuildReport:
     """What a rebuild did, worked out once the rebuild is served: at 10,000 events the
-    editions' warnings (`translation_warnings`) take 40 ms, and comparing 40,000 warnings
+    editions' warnings (`pipeline.edition_warnings`) take 40 ms, and comparing 40,000 warnings
     with the last rebuild's another 40 ms."""
 
     seconds: float
@@ -73,7 +72,7 @@ class RebuildReport:
 
     @cached_property
     def warnings(self) -> list[Problem]:
-        return self.found + translation_warnings(self.site, display_path(self.site.root / CONFIG_FILE))
+        return self.found + pipeline.edition_warnings(self.site)
 
     def new_warnings(self) -> list[Problem]:
         """Those not among the last rebuild's (all, the first time)."""

@@ -220,7 +220,7 @@ class EditSequence(RuleBasedStateMachine):
         if not hasattr(self, "live"):
             return
         changed, self.changed = self.changed, set()
-        try:  # as the server does: the pages viewed lately now, the rest when it is idle
+        try:  # as the server does: the page asked for last now, the rest when it is idle
             self.live.rebuild(changed, complete=False)
             self.live.fill()
         except SiteInvalid:
