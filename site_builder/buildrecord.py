@@ -41,6 +41,7 @@ RECORDS_DIR = f"{CACHE_ROOT}/builds"
 CARDS_CACHE = f"{CACHE_ROOT}/share-cards"  # drawn share cards, by scene (cards.CardCache)
 MARKDOWN_CACHE = f"{CACHE_ROOT}/markdown.json"  # converted Markdown, by text (markup.MarkdownRenderer)
 CHARTS_CACHE = f"{CACHE_ROOT}/charts"  # compiled chart skeletons and still pictures (charts.ChartCompiler)
+TEMPLATES_CACHE = f"{CACHE_ROOT}/templates"  # compiled templates (templatecache.CompiledTemplates)
 FORMAT = 1
 SHAPING_LIBRARIES = ("jinja2", "markdown", "pyyaml", "altair", "vl-convert-python", "babel", "nh3", "python-slugify",
                      "icalendar", "pagefind", "pygments")

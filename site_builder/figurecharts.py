@@ -10,14 +10,14 @@ gives its text alternative and names its sources beside it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
-import vl_convert
-
-from .charts import FONT, INK, MUTED, VEGA_LITE_VERSION, ChartCompiler, localize
+from .charts import FONT, INK, MUTED, ChartCompiler, localize
 from .figures import Figure, value_text, when_text
 from .messages import Messages
+
+if TYPE_CHECKING:  # imported when a chart is compiled: a build whose charts are kept never needs it
+    import altair as alt
 
 WIDTH, LINE = 300, 14  # pixels: the chart's drawing width, a label's line height
 BLOCK = 2 * LINE + 4  # a two-line label and the gap to the next
@@ -62,8 +62,10 @@ def rows(figure: Figure, messages: Messages) -> list[dict[str, Any]]:
     return found
 
 
-def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
-    data = rows(figure, messages)
+def chart(figure: Figure, data: list[dict[str, Any]]) -> alt.LayerChart:
+    """The chart of `figure` whose values and labels are `data` (its rows)."""
+    import altair as alt
+
     worst, best = domain(figure)
     scale = alt.Scale(domain=sorted([worst, best]), reverse=worst > best, nice=False, zero=False)
     axis = alt.Axis(tickCount=4, grid=False, labelColor=MUTED, domainColor=MUTED, tickColor=MUTED, labelFontSize=11,
@@ -100,7 +102,10 @@ def chart(figure: Figure, messages: Messages) -> alt.LayerChart:
 
 
 def figure_svg(figure: Figure, messages: Messages, compiler: ChartCompiler) -> str:
-    """The chart as an SVG document; its text alternative is the page's (figures.describe)."""
-    spec = vl_convert.vegalite_to_vega(chart(figure, messages).to_dict(validate=False), vl_version=VEGA_LITE_VERSION)
+    """The chart as an SVG document; its text alternative is the page's (figures.describe).
+    Compiled once for its rows, scale and unit, all the chart is made of: a build with the
+    cache does not start Altair or vl-convert for a figure that did not change."""
+    data = rows(figure, messages)
+    spec = compiler.vega(("figure", repr((figure.unit, domain(figure), data))), lambda: chart(figure, data), {})
     spec.pop("description", None)
     return compiler.svg(localize(spec, messages))

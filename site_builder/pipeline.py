@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, BuildRecord, BuildRecords, inputs_key
+from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, TEMPLATES_CACHE, BuildRecord, BuildRecords, inputs_key
 from .chartdata import build_date
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
@@ -178,10 +178,12 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     from .charts import ChartCompiler
     from .markup import MarkdownRenderer
     from .render import RenderCaches
+    from .templatecache import CompiledTemplates
 
     caches = RenderCaches(cards=CardCache(root / CARDS_CACHE if use_cache else None),
                           markdown=MarkdownRenderer(root / MARKDOWN_CACHE if use_cache else None),
-                          compiler=ChartCompiler(root / CHARTS_CACHE if use_cache else None))
+                          compiler=ChartCompiler(root / CHARTS_CACHE if use_cache else None),
+                          templates=CompiledTemplates(root / TEMPLATES_CACHE if use_cache else None))
     with Staging(output, on_wait) as staging:
         with report.phase("render"):
             rendering = render(report.site, today, caches=caches, progress=progress, staging=staging)
@@ -193,6 +195,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
     report.files = sorted(staging.written)
     caches.markdown.save()
     caches.compiler.forget_unused()
+    caches.templates.forget_stale()
     if records is not None:
         records.save(output, inputs, report.warnings, len(report.site.events), report.pages, len(report.files))
     return report

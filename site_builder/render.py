@@ -33,6 +33,7 @@ from .markup import MarkdownRenderer
 from .messages import Messages, same_language
 from .model import Category, Event, Page, Site, Year, by_year
 from .search import NOT_INDEXED, SearchCache
+from .templatecache import CompiledTemplates
 from .theme import EXTRA_CSS, STATIC_PREFIX, THEME_ROOT, Theme, ThemeLoader, fingerprint
 
 STILL_IMAGES = {"wide": ("timeline.svg", 960), "narrow": ("timeline-narrow.svg", 340)}  # name: (file, chart width)
@@ -75,6 +76,8 @@ class ThemeEnvironment(Environment):
     `{#` comment) without the template's name, and such an error in an included template
     would then be reported at the page that includes it."""
 
+    language = ""  # the edition's: part of a compiled template's key (templatecache)
+
     def _parse(self, source: str, name: str | None, filename: str | None) -> Any:
         try:
             return super()._parse(source, name, filename)
@@ -101,7 +104,7 @@ class ThemeEnvironment(Environment):
             raise TemplateSyntaxError(f"{type(error).__name__}: {error}", line, name, filename) from None
 
 
-def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRenderer) -> Environment:
+def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRenderer, compiled: CompiledTemplates) -> Environment:
     env = ThemeEnvironment(
         loader=ThemeLoader(theme),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
@@ -110,7 +113,9 @@ def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRendere
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=compiled,
     )
+    env.language = messages.language
     env.install_gettext_translations(messages.translations, newstyle=True)  # type: ignore[attr-defined]
 
     @pass_context
@@ -139,7 +144,7 @@ def make_environment(theme: Theme, messages: Messages, markdown: MarkdownRendere
 @dataclass
 class RenderCaches:
     """Work kept between the preview server's rebuilds because its inputs are in its keys:
-    compiled chart skeletons, rendered Markdown, chart rows and translated records."""
+    compiled chart skeletons and templates, rendered Markdown, chart rows and translated records."""
 
     compiler: charts.ChartCompiler = field(default_factory=charts.ChartCompiler)
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
@@ -147,6 +152,7 @@ class RenderCaches:
     cards: cards.CardCache = field(default_factory=cards.CardCache)
     search: SearchCache = field(default_factory=SearchCache)
     localised: Localised = field(default_factory=Localised)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
 
 
 @dataclass
@@ -170,7 +176,7 @@ class Renderer:
 
     @cached_property
     def env(self) -> Environment:
-        return make_environment(self.site.theme, self.messages, self.caches.markdown)
+        return make_environment(self.site.theme, self.messages, self.caches.markdown, self.caches.templates)
 
     @cached_property
     def site_wide(self) -> tuple[Any, ...]:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .editions import Edition
@@ -67,7 +68,7 @@ class Helpers:
         workers = os.cpu_count() or 1
         sites = {language: (renderer.site, renderer.edition) for language, renderer in renderers.items()}
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start, initargs=(sites, first.today, self.markdown.known()))
+                                        initializer=_start, initargs=(sites, first.today, self.markdown.known(), first.caches.templates.folder))
         self.tasks: list[tuple[list[Job], Future[Chunk]]] = [(task, self.pool.submit(_render, task)) for task in _task_list(jobs, workers)]
 
     def results(self) -> Iterator[tuple[str, bytes]]:
@@ -93,13 +94,15 @@ _outputs: dict[str, Any] = {}
 _targets: dict[tuple[str, str], list[Any]] = {}
 
 
-def _start(sites: dict[str, tuple[Site, Edition]], today: date, known: dict[str, str]) -> None:
-    """In a helper: one renderer per edition, sharing one Markdown renderer that knows the parent's results."""
+def _start(sites: dict[str, tuple[Site, Edition]], today: date, known: dict[str, str], templates: Path | None) -> None:
+    """In a helper: one renderer per edition, sharing one Markdown renderer that knows the
+    parent's results, and the compiled templates the build keeps (`templates`, a folder)."""
     from .outputs import OUTPUTS
     from .render import RenderCaches, Renderer
+    from .templatecache import CompiledTemplates
 
     _outputs.update({output.name: output for output in OUTPUTS})
-    caches = RenderCaches(markdown=MarkdownRenderer.knowing(known))
+    caches = RenderCaches(markdown=MarkdownRenderer.knowing(known), templates=CompiledTemplates(templates))
     _renderers.update({language: Renderer(site, today, caches, edition=edition) for language, (site, edition) in sites.items()})
 
 
