@@ -27,13 +27,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
-from functools import cache
+from datetime import UTC, date, datetime
+from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from .errors import Problem, UsageError
 from .load import SourceFile, SourceTree
 
 CACHE_ROOT = ".site-builder-cache"  # everything a build keeps for the next one; `clean` removes it
@@ -46,6 +46,24 @@ FORMAT = 1
 SHAPING_LIBRARIES = ("jinja2", "markdown", "pyyaml", "altair", "vl-convert-python", "babel", "nh3", "python-slugify",
                      "icalendar", "pagefind", "pygments")
 ENGINE = Path(__file__).resolve().parent
+
+
+LAST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC, the last moment Python's dates hold
+
+
+def build_date() -> date:
+    """Today for the chart's 'today' rule: SOURCE_DATE_EPOCH when set, for reproducible builds.
+
+    A value that is not a time from 1970 to 9999 is a mistake in the build's environment, so
+    it is a usage error (exit 2) rather than a crash or a silently different 'today'.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return datetime.now(tz=UTC).date()
+    if not epoch.isdigit() or int(epoch) > LAST_EPOCH:
+        raise UsageError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}'; it must be a whole number of seconds since "
+                         f"1970-01-01 UTC, from 0 to {LAST_EPOCH} (9999-12-31), or unset")
+    return datetime.fromtimestamp(int(epoch), tz=UTC).date()
 
 
 @cache
@@ -146,7 +164,9 @@ class BuildRecord:
     pages: int
     files: int
 
+    @cached_property
     def problems(self) -> list[Problem]:
+        """The last build's warnings, shown again (made once: a large site has thousands)."""
         return [Problem(**fields) for fields in self.warnings]
 
 
@@ -164,7 +184,7 @@ class BuildRecords:
         try:
             data = json.loads(self._file(output).read_text(encoding="utf-8"))
             record = BuildRecord(**data)
-            record.problems()
+            record.problems  # noqa: B018 (read here, so that a damaged record is refused, not shown)
         except (OSError, ValueError, TypeError):
             return None
         if record.inputs != inputs or not record.output or record.output != output_state(output):

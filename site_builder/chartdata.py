@@ -8,16 +8,14 @@ precision; the chart plots ISO dates on a UTC scale, so no time zone moves an ev
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from .annotate import Anchor, Placement, place_labels, text_width
 from .density import MAX_LABELS, LaneBand, key_events, landmarks, lane_cells, overview_bars
 from .dodge import Extent, assign_rows
-from .errors import UsageError
 from .messages import Messages
 from .model import Category, Event, Site
 
@@ -46,24 +44,6 @@ def strip_width(chart_width: float) -> float:
 def time_width(chart_width: float, strip: bool) -> float:
     """The width of the chart's time axis: all of it, or what the targets strip leaves."""
     return chart_width - strip_width(chart_width) if strip else chart_width
-
-
-LAST_EPOCH = 253402300799  # 9999-12-31 23:59:59 UTC, the last moment Python's dates hold
-
-
-def build_date() -> date:
-    """Today for the chart's 'today' rule: SOURCE_DATE_EPOCH when set, for reproducible builds.
-
-    A value that is not a time from 1970 to 9999 is a mistake in the build's environment, so
-    it is a usage error (exit 2) rather than a crash or a silently different 'today'.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return datetime.now(tz=UTC).date()
-    if not epoch.isdigit() or int(epoch) > LAST_EPOCH:
-        raise UsageError(f"SOURCE_DATE_EPOCH is '{epoch[:40]}'; it must be a whole number of seconds since "
-                         f"1970-01-01 UTC, from 0 to {LAST_EPOCH} (9999-12-31), or unset")
-    return datetime.fromtimestamp(int(epoch), tz=UTC).date()
 
 
 def mark_radius(importance: int) -> float:

@@ -23,8 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, TEMPLATES_CACHE, BuildRecord, BuildRecords, inputs_key
-from .chartdata import build_date
+from .buildrecord import CACHE_ROOT, CARDS_CACHE, CHARTS_CACHE, MARKDOWN_CACHE, TEMPLATES_CACHE, BuildRecord, BuildRecords, build_date, inputs_key
 from .errors import Problem, Problems, SiteInvalid
 from .invocation import command
 from .load import CONFIG_FILE, EVENTS_DIR, FIGURES_DIR, SourceFile, SourceTree, display_path, read_inside, site_folders
@@ -170,7 +169,7 @@ def build(root: Path, output: Path, overrides: Overrides = Overrides(), strict: 
         inputs = inputs_key(tree, {"overrides": dataclasses.asdict(overrides), "strict": strict}, today)
         report.up_to_date = records.unchanged(output, inputs) if records else None
     if report.up_to_date is not None:
-        report.warnings = report.up_to_date.problems()
+        report.warnings = report.up_to_date.problems
         return report
     with report.phase("validate"):
         report.site, report.warnings = validate(tree, overrides=overrides, strict=strict, progress=progress)

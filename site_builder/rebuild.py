@@ -25,9 +25,8 @@ from functools import cached_property
 from pathlib import Path
 
 from . import pipeline
-from .buildrecord import CARDS_CACHE
+from .buildrecord import CARDS_CACHE, build_date
 from .cards import CardCache
-from .chartdata import build_date
 from .errors import Problem, SiteInvalid
 from .load import SourceTree
 from .model import Site

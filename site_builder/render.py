@@ -33,8 +33,8 @@ from .markup import MarkdownRenderer
 from .messages import Messages, same_language
 from .model import Category, Event, Page, Site, Year, by_year
 from .search import NOT_INDEXED, SearchCache
-from .templatecache import CompiledTemplates
-from .theme import EXTRA_CSS, STATIC_PREFIX, THEME_ROOT, Theme, ThemeLoader, fingerprint
+from .templatecache import CompiledTemplates, ThemeLoader
+from .theme import EXTRA_CSS, STATIC_PREFIX, THEME_ROOT, Theme, fingerprint
 
 STILL_IMAGES = {"wide": ("timeline.svg", 960), "narrow": ("timeline-narrow.svg", 340)}  # name: (file, chart width)
 EMBED_DIR = "embed/"

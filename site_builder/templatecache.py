@@ -1,4 +1,5 @@
-"""Templates compiled to Python code, kept so that a build does not compile them again.
+"""Templates as Jinja gets them: read from the theme held in memory (never from a folder),
+and compiled to Python code once, kept so that a build does not compile them again.
 
 Jinja compiles each template of each edition (28 templates, three editions: about 0.6 s,
 a large part of a small site's build). A compiled template is kept by its name, its source
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Callable
 from pathlib import Path
 from types import CodeType
 
+from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.bccache import Bucket, BytecodeCache
 
 from .buildrecord import engine_fingerprint, read_entry, store
+from .theme import Theme
 
 DIGEST = 32  # bytes of SHA-256 in front of each entry, of its name and code: a damaged or misplaced entry is not used
 
@@ -85,3 +89,19 @@ class CompiledTemplates(BytecodeCache):
             template, _, version = path.name.partition("-")
             if template in self.loaded and self.loaded[template] != version:
                 path.unlink(missing_ok=True)
+
+
+class ThemeLoader(BaseLoader):
+    """Jinja2 loader over the theme held in memory."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        found = self.theme.templates.get(template)
+        if found is None:
+            raise TemplateNotFound(template)
+        return found.text, found.shown, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.theme.templates)

@@ -11,12 +11,9 @@ site needs.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-from jinja2 import BaseLoader, Environment, TemplateNotFound
 
 THEME_ROOT = Path(__file__).resolve().parent / "theme"
 THEME_TEMPLATES = THEME_ROOT / "templates"
@@ -64,19 +61,3 @@ class Theme:
 
 def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:10]
-
-
-class ThemeLoader(BaseLoader):
-    """Jinja2 loader over the theme held in memory."""
-
-    def __init__(self, theme: Theme):
-        self.theme = theme
-
-    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
-        found = self.theme.templates.get(template)
-        if found is None:
-            raise TemplateNotFound(template)
-        return found.text, found.shown, lambda: True
-
-    def list_templates(self) -> list[str]:
-        return sorted(self.theme.templates)
