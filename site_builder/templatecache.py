@@ -1,8 +1,8 @@
 """Templates as Jinja gets them: read from the theme held in memory (never from a folder),
 and compiled to Python code once, kept so that a build does not compile them again.
 
-Jinja compiles each template of each edition (28 templates, three editions: about 0.6 s,
-a large part of a small site's build). A compiled template is kept by its name, its source
+Jinja compiles each template of each edition: 83 compiles for the Resolution 57 site's
+three editions, 1.2 s of a 6.5 s build under the profiler. A compiled template is kept by its name, its source
 text and the edition's language, in memory for the preview server and in the build's cache
 folder between builds, named also by the generator's fingerprint (its code and the
 versions of Python and Jinja, which the code depends on).
