@@ -15,12 +15,14 @@ livereload's own watcher polls every 800 ms.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import logging
 import mimetypes
 import os
 import queue
+import signal
 import socket
 import stat
 import threading
@@ -358,6 +360,13 @@ def _show_livereload_log() -> None:
         log.propagate = False
 
 
+def stop_on_interrupt(loop: Any) -> None:
+    """Ctrl-C stops the loop from inside it: Python's KeyboardInterrupt, raised wherever the main
+    thread is, was lost when it landed in a finalizer (`Popen.__del__`), and the server ran on."""
+    with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError):  # else (Windows) Python's default
+        loop.asyncio_loop.add_signal_handler(signal.SIGINT, loop.stop)
+
+
 def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool, reporter: Reporter) -> int:
     from tornado.httpserver import HTTPServer
     from tornado.ioloop import IOLoop
@@ -381,6 +390,7 @@ def serve(root: Path, host: str, port: int, open_browser: bool, livereload: bool
     reporter.note(f"Serving {'the site in this folder' if shown == '.' else shown} at {url} (Ctrl-C to stop)")
     if open_browser:
         loop.call_later(OPEN_BROWSER_DELAY_S, webbrowser.open, url)
+    stop_on_interrupt(loop)
     try:
         loop.start()
     except KeyboardInterrupt:
